@@ -1,0 +1,86 @@
+import * as z from "zod/mini";
+import { err, ok, type Result } from "neverthrow";
+
+/**
+ * The deployment's configuration, parsed once per container from the environment.
+ * Every setting but the resource names has a default; see README "Configuration".
+ */
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(z.positive()), fallback);
+
+const required = z.string().check(z.minLength(1, "is required"));
+
+export const configSchema = z.object({
+  MARKID_BASE_URL: z._default(z.url(), "https://ivs.markid.eu"),
+  MARKID_SECRET_ID: required,
+  EVENTS_TOPIC_ARN: required,
+  ALERTS_TOPIC_ARN: required,
+  STATE_TABLE: required,
+  STAGE: z._default(z.string().check(z.minLength(1)), "dev"),
+  ALERT_WINDOW_SECONDS: positiveInt(3600),
+  MARKID_SIGNATURE_HEADER: z._default(z.string().check(z.minLength(1)), "Idenfy-Signature"),
+  /** Per-call timeout for Mark ID requests. */
+  MARKID_TIMEOUT_MS: positiveInt(10_000),
+  /** The account's rate limit (Mark ID/iDenfy default: 10,000 requests per hour). */
+  MARKID_RATE_LIMIT_PER_HOUR: positiveNumber(10_000),
+  /** How many containers may call Mark ID at once (the queue's maximum concurrency); each takes an equal share. */
+  MARKID_MAX_CONTAINERS: positiveInt(2),
+  /** What to do when POST /token times out or is reset after sending: see README "Unknown outcomes". */
+  MARKID_TOKEN_UNKNOWN_OUTCOME: z._default(z.enum(["redeliver", "fail"]), "redeliver"),
+  /** Read-only endpoint the credential check probes; never /api/v2/token. */
+  MARKID_PROBE_PATH: z._default(
+    z.string().check(z.regex(/^\/(?!api\/v2\/token\b)/, "must be a path other than /api/v2/token")),
+    "/api/v2/status",
+  ),
+  CREDENTIALS_CACHE_TTL_SECONDS: positiveInt(300),
+  RETRY_MAX_ATTEMPTS: positiveInt(4),
+  RETRY_BASE_DELAY_MS: positiveInt(200),
+  RETRY_RATE_LIMITED_BASE_DELAY_MS: positiveInt(2_000),
+  RETRY_MAX_DELAY_MS: positiveInt(10_000),
+  /** Retries a container may spend before it stops retrying (refilled by successes). */
+  RETRY_BUDGET: positiveInt(20),
+  /** Records of one SQS batch processed at once. */
+  BATCH_CONCURRENCY: positiveInt(5),
+  WEBHOOK_MAX_BODY_BYTES: positiveInt(262_144),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface ConfigError {
+  readonly kind: "config-invalid";
+  /** One line per problem, naming the variable, never its value. */
+  readonly problems: readonly string[];
+  readonly message: string;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Result<Config, ConfigError> {
+  // Empty strings count as unset, so `FOO=` in a shell falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return ok(parsed.data);
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const reason = issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message;
+    return `${name} ${reason}`;
+  });
+  return err({
+    kind: "config-invalid",
+    problems,
+    message: `invalid configuration: ${problems.join("; ")}`,
+  });
+}
+
+let cached: Config | undefined;
+
+/**
+ * The container's configuration. Throws once, at cold start, with every problem named:
+ * a misconfigured deployment must fail loudly rather than process events wrongly.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached) return cached;
+  const result = parseConfig(env);
+  if (result.isErr()) throw new Error(result.error.message);
+  cached = result.value;
+  return cached;
+}
