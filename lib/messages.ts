@@ -1,0 +1,73 @@
+/**
+ * The messages this system publishes (design.md §4.3). Other systems subscribe to them, so
+ * these shapes are a contract: add fields, never rename or remove.
+ */
+
+export const ALERT_TYPES = [
+  "markid.token-limit-reached",
+  "markid.credentials-invalid",
+  "markid.permission-denied",
+  "markid.client-error",
+  "markid.unavailable",
+] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+export type AlertState = "firing" | "resolved";
+export type AlertSeverity = "critical" | "warning" | "info";
+
+/** Published on ALERTS_TOPIC_ARN with SNS message attributes `type` and `state`. */
+export interface AlertMessage {
+  readonly type: AlertType;
+  readonly state: AlertState;
+  readonly severity: AlertSeverity;
+  /** One human line; also the SNS Subject (cut to 100 characters). Never a secret or personal data. */
+  readonly summary: string;
+  readonly stage: string;
+  /** ISO-8601 time the condition was first seen in this window. */
+  readonly firstSeen: string;
+  /** Occurrences folded into this alert. */
+  readonly count: number;
+}
+
+export interface SessionCreatedEvent {
+  readonly type: "verification.session-created";
+  readonly requestId: string;
+  readonly clientId: string;
+  readonly scanRef: string;
+  /** Bearer credential for one user's session: it travels in the event, never in a log. */
+  readonly authToken: string;
+  readonly redirectUrl: string;
+  /** ISO-8601 time after which the token can no longer be started. */
+  readonly expiresAt: string;
+}
+
+export interface VerificationCompletedEvent {
+  readonly type: "verification.completed";
+  readonly scanRef: string;
+  readonly clientId: string;
+  readonly externalRef: string | null;
+  readonly final: boolean;
+  readonly overall: string;
+  readonly fraudTags: readonly string[];
+  readonly mismatchTags: readonly string[];
+  readonly autoDocument: string | null;
+  readonly autoFace: string | null;
+  readonly manualDocument: string | null;
+  readonly manualFace: string | null;
+  /** The webhook's `data` object as received (personal data: for the subscriber, never for logs). */
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+export interface VerificationFailedEvent {
+  readonly type: "verification.failed";
+  readonly requestId?: string;
+  readonly messageId: string;
+  readonly clientId?: string;
+  readonly reason: string;
+  readonly identifier?: string;
+  /** Paths of the invalid fields; never their values. */
+  readonly fields: readonly string[];
+}
+
+export type VerificationEvent = SessionCreatedEvent | VerificationCompletedEvent | VerificationFailedEvent;
+export type VerificationEventType = VerificationEvent["type"];
