@@ -79,8 +79,11 @@ let cached: Config | undefined;
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cached) return cached;
-  const result = parseConfig(env);
-  if (result.isErr()) throw new Error(result.error.message);
-  cached = result.value;
+  cached = parseConfig(env).match(
+    (config) => config,
+    (error) => {
+      throw new Error(error.message);
+    },
+  );
   return cached;
 }
