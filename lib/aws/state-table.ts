@@ -1,0 +1,65 @@
+import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { ResultAsync } from "neverthrow";
+import { fromAwsPromise, type AwsError } from "./aws-error";
+
+/*
+ * One DynamoDB table (STATE_TABLE) holds every piece of shared state, one item per key:
+ *   session#<requestId>   idempotency of verification requests   (session-store.ts)
+ *   delivery#<key>        webhook deliveries already published    (delivery-store.ts)
+ *   alert#<type>          the open alert window of each type      (alert-state.ts)
+ * Every write is a single-item conditional write: no transactions, which the local DynamoDB
+ * (dynalite) does not implement and which the state does not need.
+ */
+export const STATE_TABLE_PARTITION_KEY = "pk";
+/** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
+export const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
+
+export type StateItemKind = "session" | "delivery" | "alert";
+
+export interface StateTable {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export interface StateTableOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+export function createStateTable(options: StateTableOptions): StateTable {
+  return {
+    doc: DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: options.tableName,
+  };
+}
+
+export const stateKey = (kind: StateItemKind, id: string): string => `${kind}#${id}`;
+
+export const toEpochSeconds = (epochMs: number): number => Math.ceil(epochMs / 1000);
+
+/** The table as serverless.yml declares it (minus TTL and encryption), for tests and local provisioning. */
+export function stateTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: STATE_TABLE_PARTITION_KEY, AttributeType: "S" }],
+    KeySchema: [{ AttributeName: STATE_TABLE_PARTITION_KEY, KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
+
+/** A strongly consistent read: the stores decide races on what they read here. */
+export function readStateItem(
+  table: StateTable,
+  pk: string,
+): ResultAsync<Record<string, unknown> | undefined, AwsError> {
+  return fromAwsPromise("dynamodb", "GetItem", () =>
+    table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk }, ConsistentRead: true })),
+  ).map((output) => output.Item);
+}
+
+/** An item DynamoDB has not deleted yet although its TTL has passed counts as absent. */
+export function isExpired(item: Record<string, unknown>, nowMs: number): boolean {
+  const expiresAt = item[STATE_TABLE_TTL_ATTRIBUTE];
+  return typeof expiresAt === "number" && expiresAt * 1000 <= nowMs;
+}
