@@ -1,0 +1,186 @@
+import { Result, ResultAsync, errAsync, okAsync } from "neverthrow";
+import type { MarkIdError, NetworkError, TimeoutError } from "./errors";
+import { decodeErrorResponse } from "./error-response";
+
+/** The API key pair: HTTP Basic username and password. */
+export interface MarkIdCredentials {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
+/**
+ * Where the key pair comes from, asked on every call so a rotated secret is picked up by the
+ * source's own caching policy. A failure is passed through unchanged (typically
+ * `credentials-unavailable`).
+ */
+export type CredentialsSource = () => ResultAsync<MarkIdCredentials, MarkIdError>;
+
+export type HttpMethod = "GET" | "POST";
+
+export interface TransportOptions {
+  readonly baseUrl: string;
+  readonly credentials: CredentialsSource;
+  readonly timeoutMs: number;
+  readonly fetch: typeof fetch;
+}
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  /** Path on the API host, e.g. `/api/v2/status`. */
+  readonly path: string;
+  /** Serialised JSON body; absent for GET. */
+  readonly body?: string;
+  /** Overrides the transport's timeout for this call (e.g. to fit a Lambda's remaining time). */
+  readonly timeoutMs?: number;
+}
+
+/** A 2xx reply, body fully read. Non-2xx replies never get here: they are MarkIdErrors. */
+export interface HttpReply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+export interface Transport {
+  send(request: HttpRequest): ResultAsync<HttpReply, MarkIdError>;
+}
+
+/**
+ * The one place where `fetch`'s exceptions become values. Everything above it works on
+ * Results; everything below it (fetch, the credentials source) may throw or reject.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+
+  return {
+    send(request) {
+      const timeoutMs = request.timeoutMs ?? options.timeoutMs;
+      return resolveUrl(baseUrl, request.path).asyncAndThen((url) =>
+        readCredentials(options.credentials).andThen((credentials) => {
+          const signal = AbortSignal.timeout(timeoutMs);
+          const init: RequestInit = {
+            method: request.method,
+            headers: requestHeaders(credentials, request.body !== undefined),
+            // A redirect is not part of this API; surfacing it as an HTTP error beats silently
+            // following it (a POST turned into a GET, a body sent somewhere unexpected).
+            redirect: "manual",
+            signal,
+            ...(request.body === undefined ? {} : { body: request.body }),
+          };
+          return callFetch(options.fetch, url, init, timeoutMs, signal).andThen((response) =>
+            readBody(response, timeoutMs, signal).andThen((body) =>
+              response.status >= 200 && response.status < 300
+                ? okAsync({ status: response.status, headers: response.headers, body })
+                : errAsync(decodeErrorResponse(response.status, response.headers, body)),
+            ),
+          );
+        }),
+      );
+    },
+  };
+}
+
+function resolveUrl(baseUrl: string, path: string): Result<URL, MarkIdError> {
+  return Result.fromThrowable(
+    () => new URL(`${baseUrl}${path.startsWith("/") ? path : `/${path}`}`),
+    (): MarkIdError => ({ kind: "network", message: "invalid Mark ID base URL", maybeSent: false }),
+  )();
+}
+
+function readCredentials(source: CredentialsSource): ResultAsync<MarkIdCredentials, MarkIdError> {
+  // The source is typed to return a ResultAsync, but a throwing or rejecting implementation must
+  // still not make this library throw.
+  return ResultAsync.fromPromise(
+    Promise.resolve().then(() => source()),
+    (): MarkIdError => ({ kind: "credentials-unavailable", message: "credentials source failed unexpectedly" }),
+  ).andThen((result) => result);
+}
+
+function requestHeaders(credentials: MarkIdCredentials, hasBody: boolean): Record<string, string> {
+  const basic = Buffer.from(`${credentials.apiKey}:${credentials.apiSecret}`, "utf8").toString("base64");
+  return {
+    authorization: `Basic ${basic}`,
+    accept: "application/json",
+    ...(hasBody ? { "content-type": "application/json" } : {}),
+  };
+}
+
+function callFetch(
+  fetchFn: typeof fetch,
+  url: URL,
+  init: RequestInit,
+  timeoutMs: number,
+  signal: AbortSignal,
+): ResultAsync<Response, MarkIdError> {
+  return ResultAsync.fromThrowable(
+    () => fetchFn(url, init),
+    (error) => classifyFetchFailure(error, { timeoutMs, signal, responseStarted: false }),
+  )();
+}
+
+function readBody(response: Response, timeoutMs: number, signal: AbortSignal): ResultAsync<Uint8Array, MarkIdError> {
+  return ResultAsync.fromPromise(
+    response.arrayBuffer().then((buffer) => new Uint8Array(buffer)),
+    (error) => classifyFetchFailure(error, { timeoutMs, signal, responseStarted: true }),
+  );
+}
+
+/**
+ * Error codes meaning no connection was ever established, so the request cannot have reached
+ * Mark ID and retrying even a credit-spending call is safe. Everything else (reset, socket
+ * closed, TLS trouble, an unknown failure) may have happened after the request was sent.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EAI_FAIL",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+interface FailureContext {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Headers already arrived: the request was certainly sent. */
+  readonly responseStarted: boolean;
+}
+
+function classifyFetchFailure(error: unknown, context: FailureContext): NetworkError | TimeoutError {
+  if (context.signal.aborted || nameOf(error) === "TimeoutError") {
+    return { kind: "timeout", timeoutMs: context.timeoutMs };
+  }
+  const codes = errorCodes(error);
+  const maybeSent = context.responseStarted || codes.length === 0 || codes.some((code) => !NOT_SENT_CODES.has(code));
+  // Built from the code only: a library's message may quote a URL or header value.
+  const detail = codes.length === 0 ? "" : ` (${[...new Set(codes)].join(", ")})`;
+  return {
+    kind: "network",
+    message: `${context.responseStarted ? "reply interrupted" : "request failed"}${detail}`,
+    maybeSent,
+  };
+}
+
+/**
+ * The system error codes behind a fetch failure. undici wraps them: TypeError("fetch failed")
+ * → cause { code }, or → cause AggregateError { errors: [{ code }, …] } when several addresses
+ * were tried.
+ */
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (depth > 5 || typeof error !== "object" || error === null) return [];
+  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  const nested = Array.isArray(record.errors)
+    ? record.errors.flatMap((inner: unknown) => errorCodes(inner, depth + 1))
+    : [];
+  if (nested.length > 0) return nested;
+  const own = typeof record.code === "string" ? [record.code] : [];
+  const fromCause = errorCodes(record.cause, depth + 1);
+  return fromCause.length > 0 ? fromCause : own;
+}
+
+function nameOf(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && typeof (error as { name?: unknown }).name === "string"
+    ? (error as { name: string }).name
+    : undefined;
+}
