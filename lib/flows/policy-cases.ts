@@ -1,6 +1,12 @@
 import { TOKEN_LIMIT_MESSAGE, type MarkIdError, type MarkIdErrorKind } from "../markid/errors";
 import { KNOWN_IDENTIFIERS, type KnownIdentifier } from "../markid/identifiers";
-import { decide, STATUS_CLASSES, type DecisionContext, type PolicyDecision, type StatusClass } from "./policy";
+import {
+  decide,
+  STATUS_CLASSES,
+  type DecisionContext,
+  type PolicyDecision,
+  type StatusClass,
+} from "./policy";
 
 /**
  * Every outcome the policy distinguishes, each with a representative error, so the generated
@@ -80,44 +86,45 @@ function statusCases(): PolicyCase[] {
 
 type OtherKind = Exclude<MarkIdErrorKind, "api" | "http">;
 
-const KIND_EXAMPLES: Readonly<Record<OtherKind, readonly { readonly outcome: string; readonly example: MarkIdError }[]>> =
-  {
-    "unknown-identifier": [
-      {
-        outcome: "unknown identifier (kept verbatim)",
-        example: { kind: "unknown-identifier", identifier: "SOMETHING_NEW", status: 400, message: "example" },
-      },
-    ],
-    network: [
-      {
-        outcome: "network error, request not sent (refused, DNS)",
-        example: { kind: "network", message: "example", maybeSent: false },
-      },
-      {
-        outcome: "network error after sending (reset)",
-        example: { kind: "network", message: "example", maybeSent: true },
-      },
-    ],
-    timeout: [{ outcome: "timeout", example: { kind: "timeout", timeoutMs: 10_000 } }],
-    "schema-mismatch": [
-      {
-        outcome: "reply does not match its schema",
-        example: { kind: "schema-mismatch", endpoint: "/api/v2/token", issues: [] },
-      },
-    ],
-    "invalid-request": [
-      {
-        outcome: "request rejected client-side",
-        example: { kind: "invalid-request", endpoint: "/api/v2/token", issues: [] },
-      },
-    ],
-    "credentials-unavailable": [
-      {
-        outcome: "credentials unavailable (Secrets Manager failing, malformed secret)",
-        example: { kind: "credentials-unavailable", message: "example" },
-      },
-    ],
-  };
+const KIND_EXAMPLES: Readonly<
+  Record<OtherKind, readonly { readonly outcome: string; readonly example: MarkIdError }[]>
+> = {
+  "unknown-identifier": [
+    {
+      outcome: "unknown identifier (kept verbatim)",
+      example: { kind: "unknown-identifier", identifier: "SOMETHING_NEW", status: 400, message: "example" },
+    },
+  ],
+  network: [
+    {
+      outcome: "network error, request not sent (refused, DNS)",
+      example: { kind: "network", message: "example", maybeSent: false },
+    },
+    {
+      outcome: "network error after sending (reset)",
+      example: { kind: "network", message: "example", maybeSent: true },
+    },
+  ],
+  timeout: [{ outcome: "timeout", example: { kind: "timeout", timeoutMs: 10_000 } }],
+  "schema-mismatch": [
+    {
+      outcome: "reply does not match its schema",
+      example: { kind: "schema-mismatch", endpoint: "/api/v2/token", issues: [] },
+    },
+  ],
+  "invalid-request": [
+    {
+      outcome: "request rejected client-side",
+      example: { kind: "invalid-request", endpoint: "/api/v2/token", issues: [] },
+    },
+  ],
+  "credentials-unavailable": [
+    {
+      outcome: "credentials unavailable (Secrets Manager failing, malformed secret)",
+      example: { kind: "credentials-unavailable", message: "example" },
+    },
+  ],
+};
 
 function kindCases(): PolicyCase[] {
   return (Object.keys(KIND_EXAMPLES) as OtherKind[]).flatMap((kind) =>
@@ -129,5 +136,8 @@ export const POLICY_CASES: readonly PolicyCase[] = [...identifierCases(), ...sta
 
 /** Every case with the decision `decide` makes for it. */
 export function policyRows(): PolicyRow[] {
-  return POLICY_CASES.map((policyCase) => ({ ...policyCase, decision: decide(policyCase.example, policyCase.context) }));
+  return POLICY_CASES.map((policyCase) => ({
+    ...policyCase,
+    decision: decide(policyCase.example, policyCase.context),
+  }));
 }

@@ -146,7 +146,8 @@ const IDENTIFIER_RULES: Readonly<Record<KnownIdentifier, IdentifierRule>> = {
   INTERNAL_ERROR: always(DECISIONS.transient),
   TOO_MANY_REQUESTS: always(DECISIONS.rateLimited),
   UNAUTHORIZED: always(DECISIONS.refreshCredentials),
-  PERMISSIONS_ERROR: (error) => (isTokenLimitReached(error) ? DECISIONS.tokenLimit : DECISIONS.permissionDenied),
+  PERMISSIONS_ERROR: (error) =>
+    isTokenLimitReached(error) ? DECISIONS.tokenLimit : DECISIONS.permissionDenied,
   PARTNER_CONTRACT_ERROR: always(DECISIONS.permissionDenied),
   BAD_VALUE: always(DECISIONS.rejectRequest),
   MISSING_VALUE: always(DECISIONS.rejectRequest),
@@ -167,7 +168,17 @@ const IDENTIFIER_RULES: Readonly<Record<KnownIdentifier, IdentifierRule>> = {
 };
 
 /** HTTP statuses without an identifier, grouped the way the policy treats them. */
-export const STATUS_CLASSES = ["401", "402", "403", "404", "408", "429", "5xx", "other-4xx", "other"] as const;
+export const STATUS_CLASSES = [
+  "401",
+  "402",
+  "403",
+  "404",
+  "408",
+  "429",
+  "5xx",
+  "other-4xx",
+  "other",
+] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 export function statusClassOf(status: number): StatusClass {
@@ -259,7 +270,8 @@ export function failedFields(error: MarkIdError): readonly string[] {
 
 /** One line per action, for the generated table and for logs. */
 export const ACTION_DESCRIPTIONS: Readonly<Record<PolicyAction, string>> = {
-  retry: "retry with capped exponential backoff and full jitter within the deadline and retry budget; then give back",
+  retry:
+    "retry with capped exponential backoff and full jitter within the deadline and retry budget; then give back",
   "refresh-credentials":
     "re-read the key pair from Secrets Manager; retry once if it changed; else alert and give back",
   "token-limit": "no retry; alert once per window; give back so the event is redriven after the top-up",

@@ -86,7 +86,9 @@ describe("decide: every known identifier", () => {
 
   it("ignores the context for identifiers it does not concern", () => {
     for (const identifier of KNOWN_IDENTIFIERS.filter((i) => i !== "TOKEN_NOT_VALID")) {
-      expect(decide(api(identifier), { holdsToken: true, tokenRenewed: true })).toEqual(decide(api(identifier)));
+      expect(decide(api(identifier), { holdsToken: true, tokenRenewed: true })).toEqual(
+        decide(api(identifier)),
+      );
     }
   });
 });
@@ -141,7 +143,11 @@ describe("decide: other error kinds", () => {
       "client-error",
     ],
     ["invalid request", { kind: "invalid-request", endpoint: "/api/v2/token", issues: [] }, "reject-request"],
-    ["credentials unavailable", { kind: "credentials-unavailable", message: "AccessDenied" }, "credentials-unavailable"],
+    [
+      "credentials unavailable",
+      { kind: "credentials-unavailable", message: "AccessDenied" },
+      "credentials-unavailable",
+    ],
   ])("%s", (_label, error, action) => {
     const decision = decide(error);
     expect(decision.action).toBe(action);
@@ -175,7 +181,9 @@ describe("decision invariants", () => {
 
 describe("policy cases", () => {
   it("cover every known identifier, every status class and every error kind", () => {
-    const identifiers = new Set(POLICY_CASES.flatMap((c) => (c.example.kind === "api" ? [c.example.identifier] : [])));
+    const identifiers = new Set(
+      POLICY_CASES.flatMap((c) => (c.example.kind === "api" ? [c.example.identifier] : [])),
+    );
     expect([...identifiers].sort()).toEqual([...KNOWN_IDENTIFIERS].sort());
     const classes = new Set(
       POLICY_CASES.flatMap((c) => (c.example.kind === "http" ? [statusClassOf(c.example.status)] : [])),

@@ -15,7 +15,8 @@ describe("full-jitter backoff", () => {
         const delay = fullJitterDelayMs(attempt, options, () => r);
         expect(delay).toBeGreaterThanOrEqual(0);
         // base · 2^attempt overflows to Infinity for large attempts (and 0 · Infinity is NaN).
-        const window = options.baseDelayMs === 0 ? 0 : Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+        const window =
+          options.baseDelayMs === 0 ? 0 : Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
         expect(delay).toBeLessThanOrEqual(window);
         expect(Number.isInteger(delay)).toBe(true);
       }),
@@ -48,21 +49,39 @@ describe("Retry-After", () => {
     const options = { baseDelayMs: 200, maxDelayMs: 1_000 };
     expect(nextDelayMs(0, options, () => 0.5, 5_000)).toBe(5_000);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 20 }), unit, fc.integer({ min: 0, max: 60_000 }), (attempt, r, after) => {
-        const delay = nextDelayMs(attempt, options, () => r, after);
-        expect(delay).toBeGreaterThanOrEqual(after);
-        expect(delay).toBe(Math.max(after, fullJitterDelayMs(attempt, options, () => r)));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        unit,
+        fc.integer({ min: 0, max: 60_000 }),
+        (attempt, r, after) => {
+          const delay = nextDelayMs(attempt, options, () => r, after);
+          expect(delay).toBeGreaterThanOrEqual(after);
+          expect(delay).toBe(
+            Math.max(
+              after,
+              fullJitterDelayMs(attempt, options, () => r),
+            ),
+          );
+        },
+      ),
     );
   });
 
   it("is read from API and HTTP errors, in milliseconds", () => {
     expect(retryAfterMsOf({ kind: "http", status: 429, bodyExcerpt: "", retryAfterSeconds: 3 })).toBe(3_000);
     expect(
-      retryAfterMsOf({ kind: "api", identifier: "TOO_MANY_REQUESTS", status: 429, message: "m", retryAfterSeconds: 1.5 }),
+      retryAfterMsOf({
+        kind: "api",
+        identifier: "TOO_MANY_REQUESTS",
+        status: 429,
+        message: "m",
+        retryAfterSeconds: 1.5,
+      }),
     ).toBe(1_500);
     expect(retryAfterMsOf({ kind: "http", status: 503, bodyExcerpt: "" })).toBeUndefined();
-    expect(retryAfterMsOf({ kind: "http", status: 429, bodyExcerpt: "", retryAfterSeconds: -1 })).toBeUndefined();
+    expect(
+      retryAfterMsOf({ kind: "http", status: 429, bodyExcerpt: "", retryAfterSeconds: -1 }),
+    ).toBeUndefined();
     expect(retryAfterMsOf({ kind: "timeout", timeoutMs: 10 })).toBeUndefined();
   });
 });
