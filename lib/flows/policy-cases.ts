@@ -20,6 +20,8 @@ export interface PolicyCase {
   readonly outcome: string;
   readonly example: MarkIdError;
   readonly context?: DecisionContext;
+  /** Why, where the decision is ours rather than design.md's. */
+  readonly note?: string;
 }
 
 export interface PolicyRow extends PolicyCase {
@@ -30,6 +32,7 @@ interface Variant {
   readonly label: string;
   readonly message?: string;
   readonly context?: DecisionContext;
+  readonly note?: string;
 }
 
 // Identifiers whose decision depends on the message or on the flow get one row per variant.
@@ -39,9 +42,23 @@ const IDENTIFIER_VARIANTS: Partial<Record<KnownIdentifier, readonly Variant[]>> 
     { label: "any other message" },
   ],
   TOKEN_NOT_VALID: [
-    { label: "flow holds no token (the caller's)" },
-    { label: "flow holds a token", context: { holdsToken: true } },
-    { label: "after renewing once", context: { holdsToken: true, tokenRenewed: true } },
+    { label: "flow holds no token (the caller's)", note: "the token came with the caller's data" },
+    {
+      label: "flow holds a token",
+      context: { holdsToken: true },
+      note: "the event is dead-lettered only by a flow that cannot make a token",
+    },
+    {
+      label: "after renewing once",
+      context: { holdsToken: true, tokenRenewed: true },
+      note: "a token we just made being refused is our bug or API drift",
+    },
+  ],
+  PARTNER_ERROR: [
+    {
+      label: "",
+      note: 'only seen as "Token has not expired yet." (delete): the request is refused in the current state',
+    },
   ],
 };
 
@@ -57,29 +74,45 @@ function identifierCases(): PolicyCase[] {
         message: variant.message ?? "example",
       },
       ...(variant.context === undefined ? {} : { context: variant.context }),
+      ...(variant.note === undefined ? {} : { note: variant.note }),
     })),
   );
 }
 
-const STATUS_EXAMPLES: Readonly<Record<StatusClass, { readonly status: number; readonly label: string }>> = {
+interface StatusExample {
+  readonly status: number;
+  readonly label: string;
+  readonly note?: string;
+}
+
+const STATUS_EXAMPLES: Readonly<Record<StatusClass, StatusExample>> = {
   "401": { status: 401, label: "HTTP 401" },
-  "402": { status: 402, label: "HTTP 402" },
+  "402": { status: 402, label: "HTTP 402", note: "iDenfy: lack of funds or exceeded limit" },
   "403": { status: 403, label: "HTTP 403" },
-  "404": { status: 404, label: "HTTP 404" },
-  "408": { status: 408, label: "HTTP 408" },
+  "404": {
+    status: 404,
+    label: "HTTP 404",
+    note: "we only call documented endpoints: a wrong base URL or path",
+  },
+  "408": { status: 408, label: "HTTP 408", note: "the server gave up before processing the request" },
   "429": { status: 429, label: "HTTP 429" },
   "5xx": { status: 503, label: "HTTP 5xx (e.g. a gateway's HTML page)" },
-  "other-4xx": { status: 409, label: "other HTTP 4xx (400 without identifier, 405, 409, 413…)" },
-  other: { status: 302, label: "any other status (1xx, 2xx error path, 3xx)" },
+  "other-4xx": {
+    status: 409,
+    label: "other HTTP 4xx (400 without identifier, 405, 409, 413…)",
+    note: "a request we built wrongly or an API we misread",
+  },
+  other: { status: 302, label: "any other status (1xx, 2xx error path, 3xx)", note: "base URL or API drift" },
 };
 
 function statusCases(): PolicyCase[] {
   return STATUS_CLASSES.map((statusClass) => {
-    const { status, label } = STATUS_EXAMPLES[statusClass];
+    const { status, label, note } = STATUS_EXAMPLES[statusClass];
     return {
       group: "http-status" as const,
       outcome: `${label}, no identifier`,
       example: { kind: "http" as const, status, bodyExcerpt: "" },
+      ...(note === undefined ? {} : { note }),
     };
   });
 }
@@ -87,7 +120,10 @@ function statusCases(): PolicyCase[] {
 type OtherKind = Exclude<MarkIdErrorKind, "api" | "http">;
 
 const KIND_EXAMPLES: Readonly<
-  Record<OtherKind, readonly { readonly outcome: string; readonly example: MarkIdError }[]>
+  Record<
+    OtherKind,
+    readonly { readonly outcome: string; readonly example: MarkIdError; readonly note?: string }[]
+  >
 > = {
   "unknown-identifier": [
     {
@@ -103,9 +139,16 @@ const KIND_EXAMPLES: Readonly<
     {
       outcome: "network error after sending (reset)",
       example: { kind: "network", message: "example", maybeSent: true },
+      note: "an unknown outcome for a credit-spending call (below)",
     },
   ],
-  timeout: [{ outcome: "timeout", example: { kind: "timeout", timeoutMs: 10_000 } }],
+  timeout: [
+    {
+      outcome: "timeout",
+      example: { kind: "timeout", timeoutMs: 10_000 },
+      note: "an unknown outcome for a credit-spending call (below)",
+    },
+  ],
   "schema-mismatch": [
     {
       outcome: "reply does not match its schema",
@@ -122,6 +165,7 @@ const KIND_EXAMPLES: Readonly<
     {
       outcome: "credentials unavailable (Secrets Manager failing, malformed secret)",
       example: { kind: "credentials-unavailable", message: "example" },
+      note: "the AWS SDK already retried; the scheduled credential check alerts on a lasting failure",
     },
   ],
 };
