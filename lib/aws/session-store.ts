@@ -1,0 +1,265 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import * as z from "zod/mini";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
+
+/*
+ * Idempotency of verification requests (design.md §4.3): POST /api/v2/token spends a credit, so
+ * one requestId must never create two tokens, and a redelivery must re-publish the session.
+ *
+ * Item `session#<requestId>` moves through these states:
+ *
+ *   (absent) --claim--> in-progress {claimId, leaseUntil}
+ *   in-progress --saveSession--> session-created {session}      token made and recorded
+ *   in-progress --release--> (absent)                           Mark ID made no token: retry is safe
+ *   in-progress, lease over --claim--> in-progress (new claim)   the holder died or hung
+ *   session-created --markPublished--> published
+ *   any state, TTL (expiresAt) passed --claim--> in-progress     the token has expired anyway
+ *
+ * `claim` on an item holding a session returns the session (re-publish it); on a live claim it
+ * returns `in-progress` (give the message back, it comes again after the lease). The lease must
+ * outlast the holder's invocation, or a slow holder and a reclaimer could both create a token.
+ *
+ * Why not Powertools Idempotency: the token must be recorded BEFORE the event is published, and a
+ * redelivery after a failed publish must publish the stored session again without creating a
+ * second token. Powertools records the handler's result only when the whole function succeeds:
+ * on a failure it deletes the record (the redelivery would create a second token), and on a
+ * success it returns the cached result without running the publish again. Neither fits a step
+ * that spends money followed by a step that may fail.
+ *
+ * The authToken is stored because a re-publish needs it; the table is encrypted at rest
+ * (serverless.yml) and the item expires with the token (TTL).
+ */
+
+export interface StoredSession {
+  readonly scanRef: string;
+  readonly authToken: string;
+  readonly redirectUrl: string;
+  /** ISO-8601 time the token expires. */
+  readonly expiresAt: string;
+  readonly clientId: string;
+}
+
+export type ClaimOutcome =
+  /** This caller holds the request: it may call Mark ID, then saveSession or release. */
+  | { readonly state: "claimed"; readonly claimId: string }
+  /** A token was made already: publish this session again (`published` says whether it was). */
+  | { readonly state: "session"; readonly session: StoredSession; readonly published: boolean }
+  /** Another invocation holds the request until `leaseExpiresAt` (epoch ms). */
+  | { readonly state: "in-progress"; readonly leaseExpiresAt: number };
+
+export interface ClaimOptions {
+  /** How long the claim is exclusive; longer than the invocation that holds it can run. */
+  readonly leaseMs: number;
+  /** Epoch milliseconds. */
+  readonly now: number;
+}
+
+export interface SessionStore {
+  claim(requestId: string, options: ClaimOptions): ResultAsync<ClaimOutcome, AwsError>;
+  /**
+   * Records the token under the claim. Fails with ConditionalCheckFailedException when the claim
+   * is no longer held (its lease ran out and another invocation took it, or it was released).
+   * Pass the claimId from `claim` so a claim taken over by someone else is never written to.
+   */
+  saveSession(
+    requestId: string,
+    session: StoredSession,
+    ttlEpochSeconds: number,
+    claimId?: string,
+  ): ResultAsync<void, AwsError>;
+  /** Drops an in-progress claim (Mark ID made no token), so a redelivery may try again. */
+  release(requestId: string, claimId?: string): ResultAsync<{ readonly released: boolean }, AwsError>;
+  /** Notes that the session event went out; fails if no session was saved. */
+  markPublished(requestId: string): ResultAsync<void, AwsError>;
+}
+
+export interface SessionStoreOptions {
+  readonly table: StateTable;
+  /** Identity of a claim; injected by tests. */
+  readonly newClaimId?: () => string;
+}
+
+const STATUS = { inProgress: "in-progress", created: "session-created", published: "published" } as const;
+/** A claim nobody resolved (crashed holder) is kept a day for diagnosis, then expires. */
+const CLAIM_RETENTION_SECONDS = 86_400;
+/** A claim attempt races with releases and reclaims; past this many rounds the caller comes back later. */
+const MAX_CLAIM_ROUNDS = 3;
+
+const storedSessionSchema = z.object({
+  scanRef: z.string(),
+  authToken: z.string(),
+  redirectUrl: z.string(),
+  expiresAt: z.string(),
+  clientId: z.string(),
+});
+
+const itemSchema = z.object({
+  status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published]),
+  leaseUntil: z.optional(z.number()),
+  session: z.optional(storedSessionSchema),
+});
+
+export function createSessionStore(options: SessionStoreOptions): SessionStore {
+  const { table } = options;
+  const newClaimId = options.newClaimId ?? randomUUID;
+  const key = (requestId: string) => stateKey("session", requestId);
+
+  const unexpectedItem = (requestId: string, operation: string): AwsError => ({
+    kind: "aws",
+    service: "dynamodb",
+    operation,
+    code: "UnexpectedItem",
+    retryable: false,
+    message: `state item for request ${requestId} has an unexpected shape`,
+  });
+
+  const tryClaim = (
+    requestId: string,
+    { leaseMs, now }: ClaimOptions,
+    round: number,
+  ): ResultAsync<ClaimOutcome, AwsError> => {
+    const claimId = newClaimId();
+    const leaseUntil = now + leaseMs;
+    return fromAwsPromise("dynamodb", "PutItem", () =>
+      table.doc.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            pk: key(requestId),
+            status: STATUS.inProgress,
+            claimId,
+            leaseUntil,
+            expiresAt: toEpochSeconds(leaseUntil) + CLAIM_RETENTION_SECONDS,
+          },
+          ConditionExpression:
+            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inProgress AND leaseUntil < :now)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":nowSeconds": Math.floor(now / 1000),
+            ":inProgress": STATUS.inProgress,
+            ":now": now,
+          },
+        }),
+      ),
+    )
+      .map((): ClaimOutcome => ({ state: "claimed", claimId }))
+      .orElse((error) => {
+        if (!isConditionalCheckFailed(error)) return errAsync(error);
+        // Someone holds the item: read what it holds (no ReturnValuesOnConditionCheckFailure in dynalite).
+        return readStateItem(table, key(requestId)).andThen((item): ResultAsync<ClaimOutcome, AwsError> => {
+          const claimableAgain =
+            item === undefined ||
+            isExpired(item, now) ||
+            (item["status"] === STATUS.inProgress &&
+              typeof item["leaseUntil"] === "number" &&
+              item["leaseUntil"] < now);
+          if (claimableAgain) {
+            // Released or expired between our write and our read.
+            return round + 1 < MAX_CLAIM_ROUNDS
+              ? tryClaim(requestId, { leaseMs, now }, round + 1)
+              : okAsync({ state: "in-progress", leaseExpiresAt: now });
+          }
+          const parsed = itemSchema.safeParse(item);
+          if (!parsed.success) return errAsync(unexpectedItem(requestId, "GetItem"));
+          const { status, leaseUntil: holderLease, session } = parsed.data;
+          if (status === STATUS.inProgress)
+            return okAsync({ state: "in-progress", leaseExpiresAt: holderLease ?? now });
+          if (session === undefined) return errAsync(unexpectedItem(requestId, "GetItem"));
+          return okAsync({ state: "session", session, published: status === STATUS.published });
+        });
+      });
+  };
+
+  const claimCondition = (claimId: string | undefined) => ({
+    ConditionExpression: `#status = :inProgress${claimId !== undefined ? " AND claimId = :claimId" : ""}`,
+    ExpressionAttributeNames: { "#status": "status" },
+    ExpressionAttributeValues: {
+      ":inProgress": STATUS.inProgress,
+      ...(claimId !== undefined ? { ":claimId": claimId } : {}),
+    },
+  });
+
+  return {
+    claim(requestId, claimOptions) {
+      return tryClaim(requestId, claimOptions, 0);
+    },
+
+    saveSession(requestId, session, ttlEpochSeconds, claimId) {
+      const condition = claimCondition(claimId);
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: key(requestId) },
+            UpdateExpression:
+              "SET #status = :created, #session = :session, expiresAt = :ttl REMOVE leaseUntil, claimId",
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#session": "session" },
+            ExpressionAttributeValues: {
+              ...condition.ExpressionAttributeValues,
+              ":created": STATUS.created,
+              // Only the known fields: nothing else of the caller's object lands in the table.
+              ":session": {
+                scanRef: session.scanRef,
+                authToken: session.authToken,
+                redirectUrl: session.redirectUrl,
+                expiresAt: session.expiresAt,
+                clientId: session.clientId,
+              },
+              ":ttl": ttlEpochSeconds,
+            },
+          }),
+        ),
+      )
+        .map(() => undefined)
+        .mapErr((error) =>
+          isConditionalCheckFailed(error)
+            ? {
+                ...error,
+                message: `the claim on request ${requestId} is no longer held; the session was not saved`,
+              }
+            : error,
+        );
+    },
+
+    release(requestId, claimId) {
+      return fromAwsPromise("dynamodb", "DeleteItem", () =>
+        table.doc.send(
+          new DeleteCommand({
+            TableName: table.tableName,
+            Key: { pk: key(requestId) },
+            ...claimCondition(claimId),
+          }),
+        ),
+      )
+        .map(() => ({ released: true }))
+        .orElse((error) =>
+          isConditionalCheckFailed(error) ? okAsync({ released: false }) : errAsync(error),
+        );
+    },
+
+    markPublished(requestId) {
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: key(requestId) },
+            UpdateExpression: "SET #status = :published",
+            ConditionExpression: "attribute_exists(#session)",
+            ExpressionAttributeNames: { "#status": "status", "#session": "session" },
+            ExpressionAttributeValues: { ":published": STATUS.published },
+          }),
+        ),
+      )
+        .map(() => undefined)
+        .mapErr((error) =>
+          isConditionalCheckFailed(error)
+            ? { ...error, message: `no session is saved for request ${requestId}` }
+            : error,
+        );
+    },
+  };
+}
