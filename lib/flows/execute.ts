@@ -23,7 +23,10 @@ export type ExecutionFailureReason =
   | "unknown-outcome";
 
 export interface ExecutionFailure {
-  /** The last error (or, when the deadline came before the first call, a not-sent network error). */
+  /**
+   * The last error; a not-sent network error (maybeSent false) when the deadline came before the
+   * first call, or before the retry that follows a credential refresh.
+   */
   readonly error: MarkIdError;
   /** decide(error) — the flow acts on its alert and disposition. */
   readonly decision: PolicyDecision;
@@ -202,6 +205,9 @@ async function run<T>(
       if (!refresh.changed) return stop("credentials-unchanged");
       // Not charged to the retry budget nor to maxAttempts: after a key rotation every in-flight
       // event needs exactly this one retry, and it says nothing about Mark ID's health.
+      // Forget the 401: should the deadline now stop the retry, the failure must not carry the
+      // credentials-invalid alert for a key pair that has just been replaced.
+      last = undefined;
       options.onAttempt?.({
         outcome: "retry",
         attempt,

@@ -393,6 +393,27 @@ describe("executeWithPolicy: UNAUTHORIZED", () => {
     expect(failure.reason).toBe("not-retryable");
   });
 
+  it("does not raise the credentials alert when the deadline stops the retry after a successful refresh", async () => {
+    const h = harness(3_000);
+    const op = scripted(h, [{ error: E.unauthorized, durationMs: 100 }, { value: "never" }]);
+    const failure = await failureOf(
+      executeWithPolicy(
+        op.operation,
+        options(h, {
+          refreshCredentials: () => {
+            h.advance(2_000); // Secrets Manager was slow
+            return okAsync({ changed: true });
+          },
+        }),
+      ),
+    );
+    expect(failure.reason).toBe("deadline");
+    expect(failure.error).toMatchObject({ kind: "network", maybeSent: false });
+    expect(failure.decision.alert).toBeNull();
+    expect(failure.decision.disposition).toBe("give-back");
+    expect(op.calls()).toBe(1);
+  });
+
   it("does not retry UNAUTHORIZED when the flow cannot refresh", async () => {
     const h = harness();
     const op = scripted(h, [{ error: E.unauthorized }]);
