@@ -20,7 +20,8 @@ function issueReply(issues: readonly z.core.$ZodIssue[], body: unknown): Reply {
   if (issue === undefined) return badValue("body", "invalid request");
   const field = issue.path.map(String).join(".") || "body";
   const value = valueAt(body, issue.path);
-  if (issue.code === "invalid_type" && (value === undefined || value === null)) return missingValue(field);
+  // Judged by the value, not the issue code: zod reports a missing enum as invalid_value.
+  if (value === undefined || value === null) return missingValue(field);
   return badValue(field, issue.message);
 }
 
