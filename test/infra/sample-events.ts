@@ -1,0 +1,228 @@
+import { createHash, createHmac } from "node:crypto";
+
+/**
+ * The sample Lambda events in events/, built here so the webhook signature and the SQS body
+ * digests are computed rather than pasted. Everything is fixed (ids, times): regenerating gives
+ * byte-identical files, and test/infra/sample-events.test.ts checks the committed files against
+ * this builder. Shapes follow the events AWS delivers (and Powertools' test fixtures); values are
+ * synthetic: no real person, token or key.
+ */
+
+/**
+ * The webhook signing key the sample webhooks are signed with. A documented local-only value:
+ * seed the local secret's `webhookSigningKey` with it (see events/README.md). Never a real key.
+ */
+export const SAMPLE_WEBHOOK_SIGNING_KEY = "markid-local-webhook-signing-key";
+
+export const SAMPLE_EVENT_FILES = [
+  "sqs-start-verification.json",
+  "http-webhook.json",
+  "http-webhook-base64.json",
+  "http-webhook-bad-signature.json",
+  "schedule-check-credentials.json",
+] as const;
+export type SampleEventFile = (typeof SAMPLE_EVENT_FILES)[number];
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-1";
+const TIME_EPOCH_MS = 1_764_064_800_000; // 2025-11-25T10:00:00Z
+const REQUEST_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:markid-serverless-dev-requests`;
+
+export function hmacSha256Hex(body: string, key: string): string {
+  return createHmac("sha256", key).update(Buffer.from(body, "utf8")).digest("hex");
+}
+
+function md5Hex(text: string): string {
+  return createHash("md5").update(text, "utf8").digest("hex");
+}
+
+// ------------------------------------------------------------------ SQS
+
+/** The request bodies of the SQS sample, in record order: what each record is meant to show. */
+export const SAMPLE_SQS_BODIES = {
+  valid: JSON.stringify({
+    requestId: "req-0001-5f0c2a",
+    clientId: "cust-4821",
+    externalRef: "order-77",
+    locale: "en",
+  }),
+  /** Well-formed JSON without the required clientId: a verification.failed event, acknowledged. */
+  missingClientId: JSON.stringify({ requestId: "req-0002-9d41b7" }),
+  /** Not JSON at all: a malformed record is an outcome, never a crash. */
+  notJson: "requestId=req-0003&clientId=cust-4822",
+} as const;
+
+function sqsRecord(index: number, body: string): Record<string, unknown> {
+  const sent = TIME_EPOCH_MS + index * 1_000;
+  return {
+    messageId: `6f1c3e2a-1b7d-4c1e-9a0b-00000000000${index + 1}`,
+    receiptHandle: `AQEBsample-receipt-handle-${index + 1}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: String(sent),
+      SenderId: "AIDAEXAMPLESENDERID",
+      ApproximateFirstReceiveTimestamp: String(sent + 15),
+    },
+    messageAttributes: {},
+    md5OfBody: md5Hex(body),
+    eventSource: "aws:sqs",
+    eventSourceARN: REQUEST_QUEUE_ARN,
+    awsRegion: REGION,
+  };
+}
+
+function sqsStartVerification(): Record<string, unknown> {
+  return {
+    Records: [SAMPLE_SQS_BODIES.valid, SAMPLE_SQS_BODIES.missingClientId, SAMPLE_SQS_BODIES.notJson].map(
+      (body, index) => sqsRecord(index, body),
+    ),
+  };
+}
+
+// ------------------------------------------------------------------ HTTP API webhook
+
+/** A verification result (markid-api.md §7): automatic result, manual review to follow. Synthetic data. */
+export const SAMPLE_WEBHOOK_PAYLOAD = {
+  final: false,
+  platform: "MOBILE",
+  scanRef: "5b1e0f7a-2c3d-11ee-9a41-0242ac120002",
+  clientId: "cust-4821",
+  externalRef: "order-77",
+  startTime: 1_764_064_200,
+  finishTime: 1_764_064_290,
+  clientIp: "203.0.113.7",
+  clientIpCountry: "LT",
+  clientLocation: "Vilnius, Lithuania",
+  gdcMatch: null,
+  manualAddress: null,
+  manualAddressMatch: false,
+  status: {
+    overall: "APPROVED",
+    suspicionReasons: [],
+    fraudTags: [],
+    mismatchTags: [],
+    autoDocument: "DOC_VALIDATED",
+    autoFace: "FACE_MATCH",
+    manualDocument: null,
+    manualFace: null,
+    additionalSteps: null,
+  },
+  data: {
+    docFirstName: "SAMPLE",
+    docLastName: "PERSON",
+    fullName: "SAMPLE PERSON",
+    docNumber: "XX0000000",
+    docPersonalCode: "00000000000",
+    docExpiry: "2031-05-14",
+    docDob: "1990-01-01",
+    docDateOfIssue: "2021-05-14",
+    docType: "PASSPORT",
+    docSex: "UNDEFINED",
+    docNationality: "LT",
+    docIssuingCountry: "LT",
+    selectedCountry: "LT",
+    manuallyDataChanged: false,
+    ageEstimate: "OVER_25",
+    clientIpProxyRiskLevel: "LOW",
+    duplicateFaces: null,
+    duplicateDocFaces: null,
+    additionalData: null,
+  },
+  fileUrls: {
+    FRONT: "https://files.example/front.png?Expires=1764151200",
+    BACK: null,
+    FACE: "https://files.example/face.png?Expires=1764151200",
+  },
+} as const;
+
+/** The raw body as Mark ID sends it (compact JSON); the signature covers exactly these bytes. */
+export const SAMPLE_WEBHOOK_BODY = JSON.stringify(SAMPLE_WEBHOOK_PAYLOAD);
+
+function httpWebhook(options: {
+  readonly base64: boolean;
+  readonly signature: string;
+}): Record<string, unknown> {
+  const apiId = "a1b2c3d4e5";
+  const host = `${apiId}.execute-api.${REGION}.amazonaws.com`;
+  return {
+    version: "2.0",
+    routeKey: "POST /markid/webhook",
+    rawPath: "/markid/webhook",
+    rawQueryString: "",
+    // HTTP APIs hand headers over with lower-case names.
+    headers: {
+      accept: "*/*",
+      "content-length": String(Buffer.byteLength(SAMPLE_WEBHOOK_BODY, "utf8")),
+      "content-type": "application/json",
+      host,
+      "idenfy-signature": options.signature,
+      "user-agent": "Apache-HttpClient/4.5.13 (Java/17)",
+      "x-amzn-trace-id": "Root=1-6925800a-0123456789abcdef01234567",
+      "x-forwarded-for": "198.51.100.24",
+      "x-forwarded-port": "443",
+      "x-forwarded-proto": "https",
+    },
+    requestContext: {
+      accountId: ACCOUNT,
+      apiId,
+      domainName: host,
+      domainPrefix: apiId,
+      http: {
+        method: "POST",
+        path: "/markid/webhook",
+        protocol: "HTTP/1.1",
+        sourceIp: "198.51.100.24",
+        userAgent: "Apache-HttpClient/4.5.13 (Java/17)",
+      },
+      requestId: "TdyRqhl1joEEMbQ=",
+      routeKey: "POST /markid/webhook",
+      stage: "$default",
+      time: "25/Nov/2025:10:00:00 +0000",
+      timeEpoch: TIME_EPOCH_MS,
+    },
+    body: options.base64 ? Buffer.from(SAMPLE_WEBHOOK_BODY, "utf8").toString("base64") : SAMPLE_WEBHOOK_BODY,
+    isBase64Encoded: options.base64,
+  };
+}
+
+/** A well-formed signature made with another key: the webhook must answer 401. */
+const WRONG_KEY = "not-the-signing-key";
+
+// ------------------------------------------------------------------ EventBridge schedule
+
+function scheduleCheckCredentials(): Record<string, unknown> {
+  return {
+    version: "0",
+    id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: ACCOUNT,
+    time: "2025-11-25T10:00:00Z",
+    region: REGION,
+    resources: [
+      `arn:aws:events:${REGION}:${ACCOUNT}:rule/markid-serverless-dev-CheckCredentialsEventsRuleSchedu-1A2B3C4D5E6F`,
+    ],
+    detail: {},
+  };
+}
+
+/** Every sample event, keyed by its file name under events/. */
+export function buildSampleEvents(): Record<SampleEventFile, Record<string, unknown>> {
+  const signature = hmacSha256Hex(SAMPLE_WEBHOOK_BODY, SAMPLE_WEBHOOK_SIGNING_KEY);
+  return {
+    "sqs-start-verification.json": sqsStartVerification(),
+    "http-webhook.json": httpWebhook({ base64: false, signature }),
+    "http-webhook-base64.json": httpWebhook({ base64: true, signature }),
+    "http-webhook-bad-signature.json": httpWebhook({
+      base64: false,
+      signature: hmacSha256Hex(SAMPLE_WEBHOOK_BODY, WRONG_KEY),
+    }),
+    "schedule-check-credentials.json": scheduleCheckCredentials(),
+  };
+}
+
+/** The exact text each file holds (2-space JSON and a final newline). */
+export function renderSampleEvent(event: Record<string, unknown>): string {
+  return `${JSON.stringify(event, null, 2)}\n`;
+}
