@@ -1,0 +1,475 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configSchema, parseConfig } from "../../lib/config";
+import { readZipEntries } from "./zip-entries";
+
+/**
+ * Packages the service offline (`serverless package --stage ci`, no AWS account) once, then
+ * checks the generated CloudFormation template and the function zips: the security and
+ * operations properties serverless.yml promises, which a typo there would silently break.
+ */
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const slsBin = join(repoRoot, "node_modules", "osls", "bin", "serverless.js");
+const STAGE = "ci";
+const MAX_BUNDLE_BYTES = 200 * 1024;
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Condition?: string;
+}
+interface Template {
+  readonly Resources: Record<string, Resource>;
+  readonly Outputs: Record<string, { readonly Value: unknown }>;
+}
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+interface RoleProperties {
+  readonly Policies: readonly { readonly PolicyDocument: { readonly Statement: readonly Statement[] } }[];
+  readonly ManagedPolicyArns?: readonly unknown[];
+}
+
+const FUNCTIONS = {
+  StartVerificationLambdaFunction: {
+    file: "start-verification",
+    role: "StartVerificationRole",
+    zip: "startVerification.zip",
+  },
+  VerificationWebhookLambdaFunction: {
+    file: "verification-webhook",
+    role: "VerificationWebhookRole",
+    zip: "verificationWebhook.zip",
+  },
+  CheckCredentialsLambdaFunction: {
+    file: "check-credentials",
+    role: "CheckCredentialsRole",
+    zip: "checkCredentials.zip",
+  },
+} as const;
+type FunctionId = keyof typeof FUNCTIONS;
+const FUNCTION_IDS = Object.keys(FUNCTIONS) as FunctionId[];
+
+/** Services whose statements must name their resources: no "*" action or resource. */
+const SCOPED_SERVICES = ["secretsmanager", "sns", "dynamodb", "sqs"] as const;
+
+const ref = (id: string) => ({ Ref: id });
+const arnOf = (id: string) => ({ "Fn::GetAtt": [id, "Arn"] });
+const secretArn = {
+  "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:markid/${STAGE}/api-??????`,
+};
+
+let packageDir = "";
+let template: Template;
+
+beforeAll(async () => {
+  packageDir = mkdtempSync(join(tmpdir(), "markid-sls-package-"));
+  await promisify(execFile)(
+    process.execPath,
+    [slsBin, "package", "--stage", STAGE, "--package", packageDir],
+    {
+      cwd: repoRoot,
+      // No credentials are needed to package; skipping the EC2 metadata lookup saves ~5 s.
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: "true" },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  template = JSON.parse(
+    readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8"),
+  ) as Template;
+}, 180_000);
+
+afterAll(() => {
+  if (packageDir) rmSync(packageDir, { recursive: true, force: true });
+});
+
+function resource(id: string, type: string): Record<string, unknown> {
+  const found = template.Resources[id];
+  expect(found, `resource ${id}`).toBeDefined();
+  expect(found?.Type).toBe(type);
+  return found?.Properties ?? {};
+}
+
+function resourcesOfType(type: string): [string, Record<string, unknown>][] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id, r]) => [id, r.Properties ?? {}]);
+}
+
+function statementsOf(roleId: string): Statement[] {
+  const props = resource(roleId, "AWS::IAM::Role") as unknown as RoleProperties;
+  return props.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+const actionsOf = (s: Statement): string[] => (typeof s.Action === "string" ? [s.Action] : [...s.Action]);
+const resourcesOf = (s: Statement): unknown[] =>
+  Array.isArray(s.Resource) ? (s.Resource as unknown[]) : [s.Resource];
+
+/** action → the JSON of every resource it is granted on, across a role's statements. */
+function grants(roleId: string): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  for (const statement of statementsOf(roleId)) {
+    expect(statement.Effect).toBe("Allow");
+    for (const action of actionsOf(statement)) {
+      const set = map.get(action) ?? new Set<string>();
+      for (const r of resourcesOf(statement)) set.add(JSON.stringify(r));
+      map.set(action, set);
+    }
+  }
+  return map;
+}
+
+const jsonSet = (...values: unknown[]) => new Set(values.map((v) => JSON.stringify(v)));
+
+describe("functions", () => {
+  it.each(FUNCTION_IDS)("%s runs nodejs22.x on arm64 with its own role and handler", (id) => {
+    const props = resource(id, "AWS::Lambda::Function");
+    expect(props.Runtime).toBe("nodejs22.x");
+    expect(props.Architectures).toEqual(["arm64"]);
+    expect(props.Handler).toBe(`functions/${FUNCTIONS[id].file}.handler`);
+    expect(props.Role).toEqual(arnOf(FUNCTIONS[id].role));
+  });
+
+  it("creates no shared default role", () => {
+    expect(
+      resourcesOfType("AWS::IAM::Role")
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(FUNCTION_IDS.map((id) => FUNCTIONS[id].role).sort());
+  });
+
+  it.each(FUNCTION_IDS)("%s gets a configuration lib/config.ts accepts, with the stack's resources", (id) => {
+    const variables = (
+      resource(id, "AWS::Lambda::Function").Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    const known = new Set([
+      ...Object.keys(configSchema.shape),
+      "POWERTOOLS_SERVICE_NAME",
+      "POWERTOOLS_LOG_LEVEL",
+      "POWERTOOLS_METRICS_NAMESPACE",
+      "NODE_OPTIONS",
+    ]);
+    expect(Object.keys(variables).filter((name) => !known.has(name))).toEqual([]);
+    expect(variables.EVENTS_TOPIC_ARN).toEqual(ref("EventsTopic"));
+    expect(variables.ALERTS_TOPIC_ARN).toEqual(ref("AlertsTopic"));
+    expect(variables.STATE_TABLE).toEqual(ref("StateTable"));
+    expect(variables.MARKID_SECRET_ID).toBe(`markid/${STAGE}/api`);
+    expect(variables.STAGE).toBe(STAGE);
+    expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
+
+    // Resolve the references as CloudFormation would (to strings), then parse like a cold start.
+    const resolved = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        typeof value === "string" ? value : `resolved-${name}`,
+      ]),
+    );
+    const config = parseConfig(resolved);
+    expect(config.isOk(), config.isErr() ? config.error.message : "").toBe(true);
+  });
+});
+
+describe("least-privilege roles", () => {
+  const logs = (fn: string) => arnOf(`${fn}LogGroup`);
+
+  it("startVerification: consume the queue, read the secret, publish events and alerts, own state", () => {
+    const g = grants("StartVerificationRole");
+    expect([...g.keys()].sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+        "secretsmanager:GetSecretValue",
+        "sns:Publish",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+      ].sort(),
+    );
+    expect(g.get("logs:PutLogEvents")).toEqual(jsonSet(logs("StartVerification")));
+    for (const action of [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ChangeMessageVisibility",
+    ]) {
+      expect(g.get(action)).toEqual(jsonSet(arnOf("RequestQueue")));
+    }
+    expect(g.get("secretsmanager:GetSecretValue")).toEqual(jsonSet(secretArn));
+    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("EventsTopic"), ref("AlertsTopic")));
+    for (const action of [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    ]) {
+      expect(g.get(action)).toEqual(jsonSet(arnOf("StateTable")));
+    }
+  });
+
+  it("verificationWebhook: read the signing key, publish events and alerts, record deliveries", () => {
+    const g = grants("VerificationWebhookRole");
+    expect([...g.keys()].sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
+        "sns:Publish",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+      ].sort(),
+    );
+    expect(g.get("logs:PutLogEvents")).toEqual(jsonSet(logs("VerificationWebhook")));
+    expect(g.get("secretsmanager:GetSecretValue")).toEqual(jsonSet(secretArn));
+    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("EventsTopic"), ref("AlertsTopic")));
+    expect(g.get("dynamodb:PutItem")).toEqual(jsonSet(arnOf("StateTable")));
+  });
+
+  it("checkCredentials: read the secret, publish alerts only, alert state", () => {
+    const g = grants("CheckCredentialsRole");
+    expect([...g.keys()].sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
+        "sns:Publish",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+      ].sort(),
+    );
+    expect(g.get("logs:PutLogEvents")).toEqual(jsonSet(logs("CheckCredentials")));
+    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("AlertsTopic")));
+    // Only the alerts key: this function never publishes to the events topic.
+    expect(g.get("kms:GenerateDataKey")).toEqual(jsonSet(arnOf("AlertsTopicKey")));
+  });
+
+  it.each(FUNCTION_IDS.map((id) => FUNCTIONS[id].role))(
+    "%s has no wildcard action and no '*' resource",
+    (role) => {
+      for (const statement of statementsOf(role)) {
+        for (const action of actionsOf(statement)) {
+          expect(action, `${role} action`).not.toMatch(/^\*$|:\*$/);
+        }
+        for (const r of resourcesOf(statement)) expect(r, `${role} resource`).not.toBe("*");
+        const services = new Set(actionsOf(statement).map((action) => action.split(":")[0]));
+        if (SCOPED_SERVICES.some((service) => services.has(service))) {
+          // Named resources only: a reference, or an ARN whose one wildcard is the secret's suffix.
+          for (const r of resourcesOf(statement)) {
+            const text = JSON.stringify(r);
+            expect(text.replace("-??????", ""), `${role} ${text}`).not.toMatch(/[*?]/);
+          }
+        }
+      }
+    },
+  );
+
+  it.each(["StartVerificationRole", "VerificationWebhookRole"])(
+    "%s may use a KMS key for the events topic only through SNS, in this account and region",
+    (role) => {
+      const viaSns = statementsOf(role).filter(
+        (s) =>
+          actionsOf(s).includes("kms:GenerateDataKey") &&
+          JSON.stringify(s.Resource) !== JSON.stringify(arnOf("AlertsTopicKey")),
+      );
+      expect(viaSns).toHaveLength(1);
+      expect(viaSns[0]?.Resource).toEqual({
+        "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*",
+      });
+      expect(viaSns[0]?.Condition?.StringEquals?.["kms:ViaService"]).toEqual({
+        "Fn::Sub": "sns.${AWS::Region}.amazonaws.com",
+      });
+    },
+  );
+
+  it("attaches no managed policy (X-Ray's comes only with Active tracing, not on this stage)", () => {
+    for (const id of FUNCTION_IDS) {
+      expect(resource(id, "AWS::Lambda::Function").TracingConfig).toEqual({ Mode: "PassThrough" });
+      const role = resource(FUNCTIONS[id].role, "AWS::IAM::Role") as unknown as RoleProperties;
+      expect(role.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+});
+
+describe("request queue", () => {
+  it("feeds startVerification in batches with partial failures and a concurrency cap", () => {
+    const mappings = resourcesOfType("AWS::Lambda::EventSourceMapping");
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0]!;
+    expect(mapping.FunctionName).toEqual(arnOf("StartVerificationLambdaFunction"));
+    expect(mapping.EventSourceArn).toEqual(arnOf("RequestQueue"));
+    expect(mapping.BatchSize).toBe(10);
+    expect(mapping.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    const maxConcurrency = (mapping.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency;
+    expect(maxConcurrency).toBeGreaterThanOrEqual(2);
+    // Each container takes its share of the rate limit: the shares must add up to the cap.
+    const env = (
+      resource("StartVerificationLambdaFunction", "AWS::Lambda::Function").Environment as {
+        Variables: Record<string, string>;
+      }
+    ).Variables;
+    expect(Number(env.MARKID_MAX_CONTAINERS)).toBe(maxConcurrency);
+  });
+
+  it("hides a message for at least 6 x the consumer's timeout plus its batching window", () => {
+    const timeout = resource("StartVerificationLambdaFunction", "AWS::Lambda::Function").Timeout as number;
+    const [, mapping] = resourcesOfType("AWS::Lambda::EventSourceMapping")[0]!;
+    const window = (mapping.MaximumBatchingWindowInSeconds as number | undefined) ?? 0;
+    const queue = resource("RequestQueue", "AWS::SQS::Queue");
+    expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout + window);
+  });
+
+  it("redrives to an encrypted dead-letter queue kept 14 days", () => {
+    const queue = resource("RequestQueue", "AWS::SQS::Queue");
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf("RequestDlq"), maxReceiveCount: 5 });
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    const dlq = resource("RequestDlq", "AWS::SQS::Queue");
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+  });
+});
+
+describe("triggers", () => {
+  it("routes POST /markid/webhook to verificationWebhook with payload v2", () => {
+    const routes = resourcesOfType("AWS::ApiGatewayV2::Route").filter(
+      ([, r]) => r.RouteKey === "POST /markid/webhook",
+    );
+    expect(routes).toHaveLength(1);
+    const target = JSON.stringify(routes[0]![1].Target);
+    const integrationId = /"Ref":"([^"]+)"/.exec(target)?.[1] ?? "";
+    const integration = resource(integrationId, "AWS::ApiGatewayV2::Integration");
+    expect(integration.IntegrationUri).toEqual(arnOf("VerificationWebhookLambdaFunction"));
+    expect(integration.PayloadFormatVersion).toBe("2.0");
+  });
+
+  it("runs checkCredentials every 15 minutes", () => {
+    const rules = resourcesOfType("AWS::Events::Rule").filter(([, r]) =>
+      JSON.stringify(r.Targets).includes('"CheckCredentialsLambdaFunction"'),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].ScheduleExpression).toBe("rate(15 minutes)");
+    expect(rules[0]![1].State).toBe("ENABLED");
+  });
+});
+
+describe("alarms", () => {
+  const alarms = () => resourcesOfType("AWS::CloudWatch::Alarm").map(([, a]) => a);
+  const notifiesAlerts = (alarm: Record<string, unknown>) => {
+    expect(alarm.AlarmActions).toEqual([ref("AlertsTopic")]);
+    expect(alarm.ComparisonOperator).toBe("GreaterThanThreshold");
+    expect(alarm.Threshold).toBe(0);
+  };
+
+  it("fires when the dead-letter queue holds a message", () => {
+    const dlq = alarms().filter(
+      (a) =>
+        a.MetricName === "ApproximateNumberOfMessagesVisible" &&
+        JSON.stringify(a.Dimensions).includes('"RequestDlq"'),
+    );
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.Namespace).toBe("AWS/SQS");
+    notifiesAlerts(dlq[0]!);
+  });
+
+  it.each(FUNCTION_IDS)("fires when %s fails", (id) => {
+    const errors = alarms().filter(
+      (a) =>
+        a.MetricName === "Errors" &&
+        JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: "FunctionName", Value: ref(id) }]),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.Namespace).toBe("AWS/Lambda");
+    notifiesAlerts(errors[0]!);
+  });
+
+  it("lets CloudWatch publish to the alerts topic and use its key", () => {
+    const policy = resource("AlertsTopicPolicy", "AWS::SNS::TopicPolicy");
+    expect(policy.Topics).toEqual([ref("AlertsTopic")]);
+    const statements = (policy.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: ref("AlertsTopic"),
+      }),
+    );
+    const key = resource("AlertsTopicKey", "AWS::KMS::Key");
+    expect(key.EnableKeyRotation).toBe(true);
+    const keyStatements = (key.KeyPolicy as { Statement: Statement[] }).Statement;
+    expect(keyStatements).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      }),
+    );
+  });
+});
+
+describe("data at rest", () => {
+  it("encrypts both topics (alerts with a key CloudWatch may use)", () => {
+    expect(resource("EventsTopic", "AWS::SNS::Topic").KmsMasterKeyId).toBe("alias/aws/sns");
+    expect(resource("AlertsTopic", "AWS::SNS::Topic").KmsMasterKeyId).toEqual(arnOf("AlertsTopicKey"));
+  });
+
+  it("keeps state in an encrypted, point-in-time-recoverable table whose items expire", () => {
+    const table = resource("StateTable", "AWS::DynamoDB::Table");
+    expect(table.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.KeySchema).toEqual([{ AttributeName: "pk", KeyType: "HASH" }]);
+    expect(table.AttributeDefinitions).toEqual([{ AttributeName: "pk", AttributeType: "S" }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+});
+
+describe("outputs", () => {
+  it("publishes what users wire up: queue, topics, webhook URL, table", () => {
+    const outputs = template.Outputs;
+    expect(outputs.RequestQueueUrl?.Value).toEqual(ref("RequestQueue"));
+    expect(outputs.EventsTopicArn?.Value).toEqual(ref("EventsTopic"));
+    expect(outputs.AlertsTopicArn?.Value).toEqual(ref("AlertsTopic"));
+    expect(outputs.StateTableName?.Value).toEqual(ref("StateTable"));
+    expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain("/markid/webhook");
+  });
+});
+
+describe("artefacts", () => {
+  it.each(FUNCTION_IDS)("%s zip holds only its minified bundle and source map, within 200 KB", (id) => {
+    const { file, zip } = FUNCTIONS[id];
+    const code = resource(id, "AWS::Lambda::Function").Code as { S3Key: string };
+    expect(basename(code.S3Key)).toBe(zip);
+    const zipPath = join(packageDir, zip);
+    expect(existsSync(zipPath)).toBe(true);
+
+    const entries = readZipEntries(readFileSync(zipPath));
+    expect(entries.map((e) => e.name).sort()).toEqual([`functions/${file}.cjs`, `functions/${file}.cjs.map`]);
+    const bundle = entries.find((e) => e.name.endsWith(".cjs"))!;
+    expect(bundle.size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    const text = bundle.content.toString("utf8");
+    // The handler is exported, and the AWS SDK is left to the runtime rather than bundled.
+    expect(text).toMatch(/handler:\(\)=>/);
+    // (@aws-sdk/core's user-agent header name appears in any bundle that carries an SDK client.)
+    expect(text).not.toContain("x-amz-user-agent");
+    expect(text).toContain("//# sourceMappingURL=");
+  });
+});
