@@ -44,8 +44,10 @@ const FAULT_ERRORS: Record<ServiceName, Record<FaultKind, (operation: string) =>
   secretsmanager: {
     throttling: () => senderError("ThrottlingException", "Rate exceeded"),
     internal: () => receiverError("InternalServiceError", "An error occurred on the server side."),
-    "access-denied": (op) => senderError("AccessDeniedException", `not authorized to perform: secretsmanager:${op}`),
-    "not-found": () => senderError("ResourceNotFoundException", "Secrets Manager can't find the specified secret."),
+    "access-denied": (op) =>
+      senderError("AccessDeniedException", `not authorized to perform: secretsmanager:${op}`),
+    "not-found": () =>
+      senderError("ResourceNotFoundException", "Secrets Manager can't find the specified secret."),
   },
   sns: {
     throttling: () => senderError("Throttled", "Rate exceeded", 429),
@@ -55,14 +57,22 @@ const FAULT_ERRORS: Record<ServiceName, Record<FaultKind, (operation: string) =>
   },
   sqs: {
     throttling: () => senderError("RequestThrottled", "Request is throttled.", 403, "RequestThrottled"),
-    internal: () => receiverError("InternalError", "We encountered an internal error. Please try again.", 500, "InternalError"),
-    "access-denied": (op) => senderError("AccessDeniedException", `not authorized to perform: sqs:${op}`, 403, "AccessDenied"),
+    internal: () =>
+      receiverError(
+        "InternalError",
+        "We encountered an internal error. Please try again.",
+        500,
+        "InternalError",
+      ),
+    "access-denied": (op) =>
+      senderError("AccessDeniedException", `not authorized to perform: sqs:${op}`, 403, "AccessDenied"),
     "not-found": () => queueDoesNotExist(),
   },
   dynamodb: {
     throttling: () => senderError("ThrottlingException", "Rate of requests exceeds the allowed throughput."),
     internal: () => receiverError("InternalServerError", "Internal server error"),
-    "access-denied": (op) => senderError("AccessDeniedException", `not authorized to perform: dynamodb:${op}`),
+    "access-denied": (op) =>
+      senderError("AccessDeniedException", `not authorized to perform: dynamodb:${op}`),
     "not-found": () => senderError("ResourceNotFoundException", "Requested resource not found"),
   },
 };
@@ -72,5 +82,10 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
 }
 
 export function queueDoesNotExist(): AwsError {
-  return senderError("QueueDoesNotExist", "The specified queue does not exist.", 400, "AWS.SimpleQueueService.NonExistentQueue");
+  return senderError(
+    "QueueDoesNotExist",
+    "The specified queue does not exist.",
+    400,
+    "AWS.SimpleQueueService.NonExistentQueue",
+  );
 }

@@ -44,7 +44,10 @@ export async function startDynamoDbProxy(): Promise<DynamoDbProxy> {
           __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
           message: "local DynamoDB (dynalite) did not answer",
         });
-        res.writeHead(500, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(body) });
+        res.writeHead(500, {
+          "content-type": "application/x-amz-json-1.0",
+          "content-length": Buffer.byteLength(body),
+        });
         res.end(body);
       });
       req.pipe(upstream);
@@ -52,7 +55,9 @@ export async function startDynamoDbProxy(): Promise<DynamoDbProxy> {
     async close() {
       agent.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }

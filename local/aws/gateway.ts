@@ -57,7 +57,12 @@ export async function startGateway(services: GatewayServices, host: string, port
     route(services, req, res).catch(() => {
       // A bug in a handler must not leave the SDK waiting for a reply.
       if (!res.headersSent) {
-        writeJsonError(res, SQS_PROTOCOL, newRequestId(), receiverError("InternalFailure", "local AWS gateway failed"));
+        writeJsonError(
+          res,
+          SQS_PROTOCOL,
+          newRequestId(),
+          receiverError("InternalFailure", "local AWS gateway failed"),
+        );
       } else {
         res.destroy();
       }
@@ -74,7 +79,9 @@ export async function startGateway(services: GatewayServices, host: string, port
   return {
     url: `http://${urlHost(address.address)}:${address.port}`,
     close: async () => {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
       // SDK clients keep connections alive; close() alone would wait for them to time out.
       server.closeAllConnections();
       await closed;
@@ -93,11 +100,19 @@ async function route(services: GatewayServices, req: IncomingMessage, res: Serve
     const json = JSON_TARGETS[prefix];
     if (json === undefined) {
       await readBody(req);
-      return writeJsonError(res, SQS_PROTOCOL, requestId, senderError("UnknownOperationException", `unknown target ${target}`));
+      return writeJsonError(
+        res,
+        SQS_PROTOCOL,
+        requestId,
+        senderError("UnknownOperationException", `unknown target ${target}`),
+      );
     }
     return routeJson(services, json, operation, requestId, req, res);
   }
-  if (req.method === "POST" && (header(req, "content-type") ?? "").startsWith("application/x-www-form-urlencoded")) {
+  if (
+    req.method === "POST" &&
+    (header(req, "content-type") ?? "").startsWith("application/x-www-form-urlencoded")
+  ) {
     return routeQuery(services, requestId, req, res);
   }
   await readBody(req);
@@ -124,12 +139,18 @@ async function routeJson(
   services.calls.record(target.service, operation);
   const fault = services.faults.take(target.service, operation);
   if (fault === "reset") return void req.socket.destroy();
-  if (fault !== undefined) return writeJsonError(res, target.protocol, requestId, faultError(target.service, fault, operation));
+  if (fault !== undefined)
+    return writeJsonError(res, target.protocol, requestId, faultError(target.service, fault, operation));
   let input: unknown;
   try {
     input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
   } catch {
-    return writeJsonError(res, target.protocol, requestId, senderError("SerializationException", "the request body is not JSON"));
+    return writeJsonError(
+      res,
+      target.protocol,
+      requestId,
+      senderError("SerializationException", "the request body is not JSON"),
+    );
   }
   const handler = target.service === "sqs" ? services.sqs : services.secretsManager;
   const result = await handler.handle(operation, input, disconnectSignal(res));
@@ -155,14 +176,24 @@ async function routeDynamoDb(
   writeJsonError(res, DYNAMODB_PROTOCOL, requestId, faultError("dynamodb", fault, operation));
 }
 
-async function routeQuery(services: GatewayServices, requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function routeQuery(
+  services: GatewayServices,
+  requestId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const xmlns = services.snsXmlns;
   const body = await readBody(req);
   if (body === undefined) return tooLarge(res);
   const params = new URLSearchParams(body.toString("utf8"));
   const action = params.get("Action");
   if (action === null || action === "") {
-    return writeQueryError(res, xmlns, requestId, senderError("MissingAction", "The request must contain the parameter Action."));
+    return writeQueryError(
+      res,
+      xmlns,
+      requestId,
+      senderError("MissingAction", "The request must contain the parameter Action."),
+    );
   }
   // The signing scope names the service the client meant; only SNS is served over the query protocol.
   const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(header(req, "authorization") ?? "")?.[1];

@@ -99,3 +99,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
   };
 }
+
+export {
+  provisionLocalResources,
+  type MarkIdSecretValue,
+  type ProvisionConfig,
+  type ProvisionedResources,
+} from "./provision";

@@ -26,7 +26,10 @@ export const SQS_PROTOCOL: JsonProtocol = {
 
 export const DYNAMODB_PROTOCOL: JsonProtocol = {
   contentType: "application/x-amz-json-1.0",
-  errorBody: (error) => ({ __type: `com.amazonaws.dynamodb.v20120810#${error.code}`, message: error.message }),
+  errorBody: (error) => ({
+    __type: `com.amazonaws.dynamodb.v20120810#${error.code}`,
+    message: error.message,
+  }),
   errorHeaders: () => ({}),
 };
 
@@ -45,7 +48,12 @@ export function writeJsonReply(
   res.end(payload);
 }
 
-export function writeJsonError(res: ServerResponse, protocol: JsonProtocol, requestId: string, error: AwsError): void {
+export function writeJsonError(
+  res: ServerResponse,
+  protocol: JsonProtocol,
+  requestId: string,
+  error: AwsError,
+): void {
   const payload = JSON.stringify(protocol.errorBody(error));
   res.writeHead(error.status, {
     ...protocol.errorHeaders(error),

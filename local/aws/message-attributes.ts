@@ -31,7 +31,8 @@ export function validateMessageAttributes(
   options: { readonly allowStringArray: boolean; readonly toError: (message: string) => AwsError },
 ): Result<Record<string, MessageAttribute>, AwsError> {
   const fail = (message: string) => err(options.toError(message));
-  if (raw.length > MAX_ATTRIBUTES) return fail(`Number of message attributes [${raw.length}] exceeds the allowed maximum [10].`);
+  if (raw.length > MAX_ATTRIBUTES)
+    return fail(`Number of message attributes [${raw.length}] exceeds the allowed maximum [10].`);
   const out: Record<string, MessageAttribute> = {};
   for (const attribute of raw) {
     const name = attribute.name ?? "";
@@ -39,17 +40,22 @@ export function validateMessageAttributes(
     if (name in out) return fail(`Message attribute name '${name}' is duplicated.`);
     const dataType = attribute.dataType ?? "";
     const base = baseType(dataType, options.allowStringArray);
-    if (base === undefined) return fail(`The message attribute '${name}' has an invalid message attribute type '${dataType}'.`);
+    if (base === undefined)
+      return fail(`The message attribute '${name}' has an invalid message attribute type '${dataType}'.`);
     if (base === "Binary") {
       if (attribute.binaryValue === undefined || attribute.binaryValue === "") {
-        return fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`);
+        return fail(
+          `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+        );
       }
       out[name] = { dataType, binaryValue: attribute.binaryValue };
       continue;
     }
     const value = attribute.stringValue;
     if (value === undefined || value === "") {
-      return fail(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`);
+      return fail(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+      );
     }
     if (base === "Number" && !NUMBER.test(value)) {
       return fail(`Could not cast message attribute '${name}' value to number.`);
@@ -74,7 +80,10 @@ function isValidName(name: string): boolean {
   );
 }
 
-function baseType(dataType: string, allowStringArray: boolean): "String" | "Number" | "Binary" | "String.Array" | undefined {
+function baseType(
+  dataType: string,
+  allowStringArray: boolean,
+): "String" | "Number" | "Binary" | "String.Array" | undefined {
   if (dataType === "String.Array") return allowStringArray ? "String.Array" : "String";
   const match = /^(String|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/.exec(dataType);
   const base = match?.[1];

@@ -41,7 +41,9 @@ export function xmlMembers(name: string, members: readonly string[]): string {
 export function xmlEntries(name: string, entries: Readonly<Record<string, string>>): string {
   return xmlElement(
     name,
-    ...Object.entries(entries).map(([key, value]) => xmlElement("entry", xmlText("key", key), xmlText("value", value))),
+    ...Object.entries(entries).map(([key, value]) =>
+      xmlElement("entry", xmlText("key", key), xmlText("value", value)),
+    ),
   );
 }
 
@@ -92,11 +94,21 @@ export function writeQueryReply(
   writeXml(res, 200, requestId, payload);
 }
 
-export function writeQueryError(res: ServerResponse, xmlns: string, requestId: string, error: AwsError): void {
+export function writeQueryError(
+  res: ServerResponse,
+  xmlns: string,
+  requestId: string,
+  error: AwsError,
+): void {
   const payload =
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<ErrorResponse xmlns="${xmlns}">` +
-    xmlElement("Error", xmlText("Type", error.side), xmlText("Code", error.code), xmlText("Message", error.message)) +
+    xmlElement(
+      "Error",
+      xmlText("Type", error.side),
+      xmlText("Code", error.code),
+      xmlText("Message", error.message),
+    ) +
     xmlText("RequestId", requestId) +
     `</ErrorResponse>`;
   writeXml(res, error.status, requestId, payload);

@@ -43,7 +43,14 @@ export interface SecretsInspector {
   /** The AWSCURRENT value of a secret, by name or ARN. */
   current(
     secretId: string,
-  ): { readonly arn: string; readonly name: string; readonly versionId: string; readonly secretString?: string } | undefined;
+  ):
+    | {
+        readonly arn: string;
+        readonly name: string;
+        readonly versionId: string;
+        readonly secretString?: string;
+      }
+    | undefined;
   names(): readonly string[];
   clear(): void;
 }
@@ -87,7 +94,8 @@ const deleteSecretInput = z.object({
 });
 
 const invalidParameter = (message: string) => senderError("InvalidParameterException", message);
-const notFound = () => senderError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+const notFound = () =>
+  senderError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
 const markedForDeletion = () =>
   senderError(
     "InvalidRequestException",
@@ -127,7 +135,9 @@ export class SecretsManagerService implements JsonService {
       case "RestoreSecret":
         return parseInput(secretIdInput, input, invalidParameter).andThen((i) => this.#restore(i.SecretId));
       default:
-        return err(senderError("UnknownOperationException", `${operation} is not served by the local Secrets Manager`));
+        return err(
+          senderError("UnknownOperationException", `${operation} is not served by the local Secrets Manager`),
+        );
     }
   }
 
@@ -136,7 +146,11 @@ export class SecretsManagerService implements JsonService {
       put: (name, secretString) => {
         const existing = this.#secrets.get(name);
         const secret = existing ?? this.#newSecret(name);
-        const version = this.#addVersion(secret, { versionId: randomUUID(), secretString, stages: [CURRENT] });
+        const version = this.#addVersion(secret, {
+          versionId: randomUUID(),
+          secretString,
+          stages: [CURRENT],
+        });
         return { arn: secret.arn, versionId: version.versionId };
       },
       current: (id) => {
@@ -167,7 +181,10 @@ export class SecretsManagerService implements JsonService {
     }
     if (existing !== undefined) {
       return err(
-        senderError("ResourceExistsException", `The operation failed because the secret ${input.Name} already exists.`),
+        senderError(
+          "ResourceExistsException",
+          `The operation failed because the secret ${input.Name} already exists.`,
+        ),
       );
     }
     return valueOf(input).andThen((value) => {
@@ -187,8 +204,16 @@ export class SecretsManagerService implements JsonService {
     return this.#readable(input.SecretId).andThen((secret) => {
       const version = this.#selectVersion(secret, input.VersionId, input.VersionStage);
       if (version === undefined) {
-        const which = input.VersionId !== undefined ? `VersionId: ${input.VersionId}` : `staging label: ${input.VersionStage ?? CURRENT}`;
-        return err(senderError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for ${which}`));
+        const which =
+          input.VersionId !== undefined
+            ? `VersionId: ${input.VersionId}`
+            : `staging label: ${input.VersionStage ?? CURRENT}`;
+        return err(
+          senderError(
+            "ResourceNotFoundException",
+            `Secrets Manager can't find the specified secret value for ${which}`,
+          ),
+        );
       }
       secret.lastAccessedDate = Date.now();
       return ok({
@@ -206,10 +231,19 @@ export class SecretsManagerService implements JsonService {
   #putValue(input: z.infer<typeof putSecretValueInput>): Result<unknown, AwsError> {
     return this.#readable(input.SecretId).andThen((secret) =>
       valueOf(input).andThen((value) => {
-        if (value === undefined) return err(invalidParameter("You must provide either SecretString or SecretBinary."));
-        return this.#newVersion(secret, input.ClientRequestToken ?? randomUUID(), value, input.VersionStages ?? [CURRENT]).map(
-          (version) => ({ ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] }),
-        );
+        if (value === undefined)
+          return err(invalidParameter("You must provide either SecretString or SecretBinary."));
+        return this.#newVersion(
+          secret,
+          input.ClientRequestToken ?? randomUUID(),
+          value,
+          input.VersionStages ?? [CURRENT],
+        ).map((version) => ({
+          ARN: secret.arn,
+          Name: secret.name,
+          VersionId: version.versionId,
+          VersionStages: [...version.stages],
+        }));
       }),
     );
   }
@@ -222,11 +256,13 @@ export class SecretsManagerService implements JsonService {
           secret.lastChangedDate = Date.now();
         }
         if (value === undefined) return ok({ ARN: secret.arn, Name: secret.name });
-        return this.#newVersion(secret, input.ClientRequestToken ?? randomUUID(), value, [CURRENT]).map((version) => ({
-          ARN: secret.arn,
-          Name: secret.name,
-          VersionId: version.versionId,
-        }));
+        return this.#newVersion(secret, input.ClientRequestToken ?? randomUUID(), value, [CURRENT]).map(
+          (version) => ({
+            ARN: secret.arn,
+            Name: secret.name,
+            VersionId: version.versionId,
+          }),
+        );
       }),
     );
   }
@@ -243,7 +279,9 @@ export class SecretsManagerService implements JsonService {
       ...(secret.description === undefined ? {} : { Description: secret.description }),
       CreatedDate: epochSeconds(secret.createdDate),
       LastChangedDate: epochSeconds(secret.lastChangedDate),
-      ...(secret.lastAccessedDate === undefined ? {} : { LastAccessedDate: epochSeconds(secret.lastAccessedDate) }),
+      ...(secret.lastAccessedDate === undefined
+        ? {}
+        : { LastAccessedDate: epochSeconds(secret.lastAccessedDate) }),
       ...(secret.deletionDate === undefined ? {} : { DeletedDate: epochSeconds(secret.deletionDate) }),
       VersionIdsToStages: versionIdsToStages,
     });
@@ -251,7 +289,11 @@ export class SecretsManagerService implements JsonService {
 
   #delete(input: z.infer<typeof deleteSecretInput>): Result<unknown, AwsError> {
     if (input.ForceDeleteWithoutRecovery === true && input.RecoveryWindowInDays !== undefined) {
-      return err(invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays."));
+      return err(
+        invalidParameter(
+          "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
+        ),
+      );
     }
     const secret = this.#find(input.SecretId);
     if (secret === undefined) return err(notFound());
@@ -280,13 +322,20 @@ export class SecretsManagerService implements JsonService {
   ): Result<SecretVersion, AwsError> {
     const existing = secret.versions.get(versionId);
     if (existing === undefined) return ok(this.#addVersion(secret, { versionId, ...value, stages }));
-    if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) return ok(existing);
+    if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary)
+      return ok(existing);
     return err(
-      senderError("ResourceExistsException", "You can't modify an existing version, you can only create a new version."),
+      senderError(
+        "ResourceExistsException",
+        "You can't modify an existing version, you can only create a new version.",
+      ),
     );
   }
 
-  #addVersion(secret: Secret, spec: SecretValue & { versionId: string; stages: readonly string[] }): SecretVersion {
+  #addVersion(
+    secret: Secret,
+    spec: SecretValue & { versionId: string; stages: readonly string[] },
+  ): SecretVersion {
     const now = Date.now();
     const version: SecretVersion = {
       versionId: spec.versionId,
@@ -312,7 +361,11 @@ export class SecretsManagerService implements JsonService {
     }
   }
 
-  #selectVersion(secret: Secret, versionId: string | undefined, stage: string | undefined): SecretVersion | undefined {
+  #selectVersion(
+    secret: Secret,
+    versionId: string | undefined,
+    stage: string | undefined,
+  ): SecretVersion | undefined {
     if (versionId !== undefined) {
       const version = secret.versions.get(versionId);
       return stage === undefined || version?.stages.has(stage) === true ? version : undefined;
@@ -363,12 +416,16 @@ interface SecretValue {
   readonly secretBinary?: string;
 }
 
-function valueOf(input: { SecretString?: string | undefined; SecretBinary?: string | undefined }): Result<
-  SecretValue | undefined,
-  AwsError
-> {
+function valueOf(input: {
+  SecretString?: string | undefined;
+  SecretBinary?: string | undefined;
+}): Result<SecretValue | undefined, AwsError> {
   if (input.SecretString !== undefined && input.SecretBinary !== undefined) {
-    return err(invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret."));
+    return err(
+      invalidParameter(
+        "You can't specify both a binary secret value and a string secret value in the same secret.",
+      ),
+    );
   }
   if (input.SecretString !== undefined) return ok({ secretString: input.SecretString });
   if (input.SecretBinary !== undefined) return ok({ secretBinary: input.SecretBinary });

@@ -20,20 +20,26 @@ export function parseFilterPolicy(json: string): FilterPolicy | undefined {
   const policy: Record<string, (string | number)[]> = {};
   for (const [name, values] of Object.entries(parsed)) {
     if (!Array.isArray(values) || values.length === 0) return undefined;
-    if (!values.every((v): v is string | number => typeof v === "string" || typeof v === "number")) return undefined;
+    if (!values.every((v): v is string | number => typeof v === "string" || typeof v === "number"))
+      return undefined;
     policy[name] = values;
   }
   return policy;
 }
 
 /** Every key must match; a key matches when the attribute's value is one of its values. */
-export function matchesFilterPolicy(policy: FilterPolicy, attributes: Readonly<Record<string, MessageAttribute>>): boolean {
+export function matchesFilterPolicy(
+  policy: FilterPolicy,
+  attributes: Readonly<Record<string, MessageAttribute>>,
+): boolean {
   return Object.entries(policy).every(([name, allowed]) => {
     const attribute = attributes[name];
     if (attribute?.stringValue === undefined) return false;
     const value = attribute.stringValue;
-    if (attribute.dataType.startsWith("Number")) return allowed.some((v) => typeof v === "number" && v === Number(value));
-    if (attribute.dataType === "String.Array") return arrayValues(value).some((item) => allowed.includes(item));
+    if (attribute.dataType.startsWith("Number"))
+      return allowed.some((v) => typeof v === "number" && v === Number(value));
+    if (attribute.dataType === "String.Array")
+      return arrayValues(value).some((item) => allowed.includes(item));
     return allowed.some((v) => typeof v === "string" && v === value);
   });
 }
@@ -41,7 +47,9 @@ export function matchesFilterPolicy(policy: FilterPolicy, attributes: Readonly<R
 function arrayValues(value: string): (string | number)[] {
   try {
     const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.filter((v): v is string | number => typeof v === "string" || typeof v === "number") : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((v): v is string | number => typeof v === "string" || typeof v === "number")
+      : [];
   } catch {
     return [];
   }

@@ -47,7 +47,11 @@ export interface SnsInspector {
 /** Where SNS hands notifications for "sqs" subscriptions: the local SQS. */
 export interface SqsDelivery {
   /** False when no queue has this ARN (SNS then drops the delivery, as it does in AWS). */
-  deliver(queueArn: string, body: string, messageAttributes: Readonly<Record<string, MessageAttribute>>): boolean;
+  deliver(
+    queueArn: string,
+    body: string,
+    messageAttributes: Readonly<Record<string, MessageAttribute>>,
+  ): boolean;
 }
 
 interface Subscription {
@@ -66,7 +70,10 @@ interface Topic {
 }
 
 const invalidParameter = (what: string, reason?: string) =>
-  senderError("InvalidParameter", `Invalid parameter: ${what}${reason === undefined ? "" : ` Reason: ${reason}`}`);
+  senderError(
+    "InvalidParameter",
+    `Invalid parameter: ${what}${reason === undefined ? "" : ` Reason: ${reason}`}`,
+  );
 const topicNotFound = () => senderError("NotFound", "Topic does not exist", 404);
 
 export class SnsService {
@@ -95,7 +102,12 @@ export class SnsService {
       case "Subscribe":
         return this.#subscribe(params);
       case "ListTopics":
-        return ok(xmlMembers("Topics", [...this.#topics.keys()].map((arn) => xmlText("TopicArn", arn))));
+        return ok(
+          xmlMembers(
+            "Topics",
+            [...this.#topics.keys()].map((arn) => xmlText("TopicArn", arn)),
+          ),
+        );
       case "GetTopicAttributes":
         return this.#getTopicAttributes(params);
       case "DeleteTopic":
@@ -108,7 +120,9 @@ export class SnsService {
   get inspector(): SnsInspector {
     return {
       published: (topicArn) =>
-        topicArn === undefined ? [...this.#published] : this.#published.filter((m) => m.topicArn === topicArn),
+        topicArn === undefined
+          ? [...this.#published]
+          : this.#published.filter((m) => m.topicArn === topicArn),
       onPublish: (listener) => {
         this.#listeners.add(listener);
         return () => {
@@ -135,7 +149,8 @@ export class SnsService {
   }
 
   #publish(params: URLSearchParams): Result<string, AwsError> {
-    if (params.has("PhoneNumber")) return err(invalidParameter("PhoneNumber", "SMS is not served by the local SNS"));
+    if (params.has("PhoneNumber"))
+      return err(invalidParameter("PhoneNumber", "SMS is not served by the local SNS"));
     const topicArn = params.get("TopicArn") ?? params.get("TargetArn");
     if (topicArn === null || topicArn === "") {
       return err(invalidParameter("TopicArn or TargetArn", "no value for required parameter"));
@@ -198,11 +213,15 @@ export class SnsService {
     let filterPolicy: FilterPolicy | undefined;
     if (attributes.FilterPolicy !== undefined) {
       if ((attributes.FilterPolicyScope ?? "MessageAttributes") !== "MessageAttributes") {
-        return err(invalidParameter("FilterPolicyScope", "only MessageAttributes is served by the local SNS"));
+        return err(
+          invalidParameter("FilterPolicyScope", "only MessageAttributes is served by the local SNS"),
+        );
       }
       const parsed = parseFilterPolicy(attributes.FilterPolicy);
       if (parsed === undefined) {
-        return err(invalidParameter("FilterPolicy", "the local SNS accepts only exact string and number matches"));
+        return err(
+          invalidParameter("FilterPolicy", "the local SNS accepts only exact string and number matches"),
+        );
       }
       filterPolicy = parsed;
     }
@@ -242,14 +261,22 @@ export class SnsService {
 
   #fanOut(topic: Topic, message: PublishedMessage): void {
     for (const subscription of topic.subscriptions) {
-      if (subscription.filterPolicy !== undefined && !matchesFilterPolicy(subscription.filterPolicy, message.messageAttributes)) {
+      if (
+        subscription.filterPolicy !== undefined &&
+        !matchesFilterPolicy(subscription.filterPolicy, message.messageAttributes)
+      ) {
         continue;
       }
-      const text = message.messageStructure === "json" ? protocolMessage(message.message, "sqs") : message.message;
+      const text =
+        message.messageStructure === "json" ? protocolMessage(message.message, "sqs") : message.message;
       if (subscription.raw) {
         this.#sqs.deliver(subscription.endpoint, text, message.messageAttributes);
       } else {
-        this.#sqs.deliver(subscription.endpoint, JSON.stringify(this.#envelope(message, text, subscription)), {});
+        this.#sqs.deliver(
+          subscription.endpoint,
+          JSON.stringify(this.#envelope(message, text, subscription)),
+          {},
+        );
       }
     }
   }
@@ -272,7 +299,10 @@ export class SnsService {
         ? {}
         : {
             MessageAttributes: Object.fromEntries(
-              attributes.map(([name, a]) => [name, { Type: a.dataType, Value: a.stringValue ?? a.binaryValue ?? "" }]),
+              attributes.map(([name, a]) => [
+                name,
+                { Type: a.dataType, Value: a.stringValue ?? a.binaryValue ?? "" },
+              ]),
             ),
           }),
     };
@@ -304,7 +334,11 @@ function isValidSubject(subject: string): boolean {
 function hasDefaultEntry(message: string): boolean {
   try {
     const parsed: unknown = JSON.parse(message);
-    return typeof parsed === "object" && parsed !== null && typeof (parsed as Record<string, unknown>).default === "string";
+    return (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      typeof (parsed as Record<string, unknown>).default === "string"
+    );
   } catch {
     return false;
   }
@@ -319,7 +353,10 @@ function messageBytes(message: string, attributes: Readonly<Record<string, Messa
   let total = Buffer.byteLength(message);
   for (const [name, a] of Object.entries(attributes)) {
     total += Buffer.byteLength(name) + Buffer.byteLength(a.dataType);
-    total += a.stringValue !== undefined ? Buffer.byteLength(a.stringValue) : Buffer.from(a.binaryValue ?? "", "base64").length;
+    total +=
+      a.stringValue !== undefined
+        ? Buffer.byteLength(a.stringValue)
+        : Buffer.from(a.binaryValue ?? "", "base64").length;
   }
   return total;
 }

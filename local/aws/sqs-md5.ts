@@ -11,7 +11,9 @@ export function md5OfBody(body: string): string {
  * length-prefixed name, length-prefixed data type, a transport byte (1 string, 2 binary) and
  * the length-prefixed value; lengths are 4-byte big-endian. Undefined when there are none.
  */
-export function md5OfMessageAttributes(attributes: Readonly<Record<string, MessageAttribute>>): string | undefined {
+export function md5OfMessageAttributes(
+  attributes: Readonly<Record<string, MessageAttribute>>,
+): string | undefined {
   const names = Object.keys(attributes).sort();
   if (names.length === 0) return undefined;
   const hash = createHash("md5");

@@ -63,7 +63,9 @@ const invalidValue = (name: string, reason?: string) =>
  * with a numeric maxReceiveCount, as SQS returns it). FIFO queues are refused: the project does
  * not use them and their ordering and deduplication rules are not emulated.
  */
-export function validateQueueAttributes(attributes: Readonly<Record<string, string>>): Result<Record<string, string>, AwsError> {
+export function validateQueueAttributes(
+  attributes: Readonly<Record<string, string>>,
+): Result<Record<string, string>, AwsError> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (name === "FifoQueue" || name === "ContentBasedDeduplication") {
@@ -83,7 +85,8 @@ export function validateQueueAttributes(attributes: Readonly<Record<string, stri
       out[name] = String(n);
     } else if (name === "RedrivePolicy") {
       const policy = parseRedrivePolicy(value);
-      if (policy === undefined) return err(invalidValue(name, "must be JSON with deadLetterTargetArn and maxReceiveCount 1-1000"));
+      if (policy === undefined)
+        return err(invalidValue(name, "must be JSON with deadLetterTargetArn and maxReceiveCount 1-1000"));
       out[name] = JSON.stringify(policy);
     } else if (OPAQUE.has(name)) {
       out[name] = value;
@@ -104,14 +107,16 @@ export function parseRedrivePolicy(value: string): RedrivePolicy | undefined {
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const { deadLetterTargetArn, maxReceiveCount } = parsed as Record<string, unknown>;
   const count = typeof maxReceiveCount === "string" ? Number(maxReceiveCount) : maxReceiveCount;
-  if (typeof deadLetterTargetArn !== "string" || !deadLetterTargetArn.startsWith("arn:aws:sqs:")) return undefined;
+  if (typeof deadLetterTargetArn !== "string" || !deadLetterTargetArn.startsWith("arn:aws:sqs:"))
+    return undefined;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 1000) return undefined;
   return { deadLetterTargetArn, maxReceiveCount: count };
 }
 
 export function settingsOf(attributes: Readonly<Record<string, string>>): QueueSettings {
   const number = (name: string) => Number(attributes[name] ?? DEFAULT_QUEUE_ATTRIBUTES[name] ?? 0);
-  const redrive = attributes.RedrivePolicy === undefined ? undefined : parseRedrivePolicy(attributes.RedrivePolicy);
+  const redrive =
+    attributes.RedrivePolicy === undefined ? undefined : parseRedrivePolicy(attributes.RedrivePolicy);
   return {
     visibilityTimeoutSeconds: number("VisibilityTimeout"),
     delaySeconds: number("DelaySeconds"),

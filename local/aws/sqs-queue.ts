@@ -129,7 +129,8 @@ export class LocalQueue {
   nextVisibleAt(now: number): number | undefined {
     let next: number | undefined;
     for (const message of this.messages.values()) {
-      if (message.visibleAt > now && (next === undefined || message.visibleAt < next)) next = message.visibleAt;
+      if (message.visibleAt > now && (next === undefined || message.visibleAt < next))
+        next = message.visibleAt;
     }
     return next;
   }
@@ -168,6 +169,7 @@ export function decodeReceiptHandle(handle: string): { queueName: string; messag
   const parts = Buffer.from(handle, "base64url").toString("utf8").split(HANDLE_SEPARATOR);
   if (parts.length !== 3) return undefined;
   const [queueName, messageId] = parts;
-  if (queueName === undefined || messageId === undefined || queueName === "" || messageId === "") return undefined;
+  if (queueName === undefined || messageId === undefined || queueName === "" || messageId === "")
+    return undefined;
   return { queueName, messageId };
 }

@@ -98,10 +98,17 @@ const inputs = {
     WaitTimeSeconds: z.number().int().optional(),
   }),
   DeleteMessage: queueUrlInput.extend({ ReceiptHandle: z.string() }),
-  DeleteMessageBatch: queueUrlInput.extend({ Entries: z.array(z.object({ Id: batchId, ReceiptHandle: z.string() })) }),
-  ChangeMessageVisibility: queueUrlInput.extend({ ReceiptHandle: z.string(), VisibilityTimeout: z.number().int() }),
+  DeleteMessageBatch: queueUrlInput.extend({
+    Entries: z.array(z.object({ Id: batchId, ReceiptHandle: z.string() })),
+  }),
+  ChangeMessageVisibility: queueUrlInput.extend({
+    ReceiptHandle: z.string(),
+    VisibilityTimeout: z.number().int(),
+  }),
   ChangeMessageVisibilityBatch: queueUrlInput.extend({
-    Entries: z.array(z.object({ Id: batchId, ReceiptHandle: z.string(), VisibilityTimeout: z.number().int() })),
+    Entries: z.array(
+      z.object({ Id: batchId, ReceiptHandle: z.string(), VisibilityTimeout: z.number().int() }),
+    ),
   }),
 };
 
@@ -140,19 +147,29 @@ export class SqsService implements JsonService, SqsDelivery {
       case "CreateQueue":
         return done(parse("CreateQueue").andThen((i) => this.#createQueue(i)));
       case "GetQueueUrl":
-        return done(parse("GetQueueUrl").andThen((i) => this.#byName(i.QueueName).map((q) => ({ QueueUrl: q.url }))));
+        return done(
+          parse("GetQueueUrl").andThen((i) => this.#byName(i.QueueName).map((q) => ({ QueueUrl: q.url }))),
+        );
       case "ListQueues":
         return done(parse("ListQueues").map((i) => this.#listQueues(i.QueueNamePrefix)));
       case "DeleteQueue":
-        return done(parseInput(queueUrlInput, input, invalidParameterValue).andThen((i) => this.#deleteQueue(i.QueueUrl)));
+        return done(
+          parseInput(queueUrlInput, input, invalidParameterValue).andThen((i) =>
+            this.#deleteQueue(i.QueueUrl),
+          ),
+        );
       case "PurgeQueue":
-        return done(parseInput(queueUrlInput, input, invalidParameterValue).andThen((i) => this.#purge(i.QueueUrl)));
+        return done(
+          parseInput(queueUrlInput, input, invalidParameterValue).andThen((i) => this.#purge(i.QueueUrl)),
+        );
       case "GetQueueAttributes":
         return done(parse("GetQueueAttributes").andThen((i) => this.#getAttributes(i)));
       case "SetQueueAttributes":
         return done(parse("SetQueueAttributes").andThen((i) => this.#setAttributes(i)));
       case "SendMessage":
-        return done(parse("SendMessage").andThen((i) => this.#queue(i.QueueUrl).andThen((q) => this.#send(q, i))));
+        return done(
+          parse("SendMessage").andThen((i) => this.#queue(i.QueueUrl).andThen((q) => this.#send(q, i))),
+        );
       case "SendMessageBatch":
         return done(parse("SendMessageBatch").andThen((i) => this.#sendBatch(i)));
       case "ReceiveMessage":
@@ -163,24 +180,36 @@ export class SqsService implements JsonService, SqsDelivery {
             (error) => done(err(error)),
           );
       case "DeleteMessage":
-        return done(parse("DeleteMessage").andThen((i) => this.#queue(i.QueueUrl).andThen((q) => this.#delete(q, i.ReceiptHandle))));
+        return done(
+          parse("DeleteMessage").andThen((i) =>
+            this.#queue(i.QueueUrl).andThen((q) => this.#delete(q, i.ReceiptHandle)),
+          ),
+        );
       case "DeleteMessageBatch":
         return done(parse("DeleteMessageBatch").andThen((i) => this.#deleteBatch(i)));
       case "ChangeMessageVisibility":
         return done(
           parse("ChangeMessageVisibility").andThen((i) =>
-            this.#queue(i.QueueUrl).andThen((q) => this.#changeVisibility(q, i.ReceiptHandle, i.VisibilityTimeout)),
+            this.#queue(i.QueueUrl).andThen((q) =>
+              this.#changeVisibility(q, i.ReceiptHandle, i.VisibilityTimeout),
+            ),
           ),
         );
       case "ChangeMessageVisibilityBatch":
         return done(parse("ChangeMessageVisibilityBatch").andThen((i) => this.#changeVisibilityBatch(i)));
       default:
-        return done(err(senderError("UnknownOperationException", `${operation} is not served by the local SQS`)));
+        return done(
+          err(senderError("UnknownOperationException", `${operation} is not served by the local SQS`)),
+        );
     }
   }
 
   /** SNS's "sqs" subscriptions deliver here. */
-  deliver(queueArn: string, body: string, messageAttributes: Readonly<Record<string, MessageAttribute>>): boolean {
+  deliver(
+    queueArn: string,
+    body: string,
+    messageAttributes: Readonly<Record<string, MessageAttribute>>,
+  ): boolean {
     const queue = this.#find(queueArn);
     if (queue === undefined) return false;
     queue.enqueue({ body, messageAttributes });
@@ -204,11 +233,14 @@ export class SqsService implements JsonService, SqsDelivery {
           state: stateOf(m, now),
           receiveCount: m.receiveCount,
           sentTimestamp: m.sentTimestamp,
-          ...(m.deadLetterQueueSourceArn === undefined ? {} : { deadLetterQueueSourceArn: m.deadLetterQueueSourceArn }),
+          ...(m.deadLetterQueueSourceArn === undefined
+            ? {}
+            : { deadLetterQueueSourceArn: m.deadLetterQueueSourceArn }),
         }));
       },
       counts: (ref) => existing(ref).counts(Date.now()),
-      send: (ref, body, messageAttributes = {}) => existing(ref).enqueue({ body, messageAttributes }).messageId,
+      send: (ref, body, messageAttributes = {}) =>
+        existing(ref).enqueue({ body, messageAttributes }).messageId,
       purge: (ref) => {
         existing(ref).messages.clear();
       },
@@ -256,7 +288,9 @@ export class SqsService implements JsonService, SqsDelivery {
   }
 
   #listQueues(prefix: string | undefined): unknown {
-    const urls = [...this.#queues.values()].filter((q) => prefix === undefined || q.name.startsWith(prefix)).map((q) => q.url);
+    const urls = [...this.#queues.values()]
+      .filter((q) => prefix === undefined || q.name.startsWith(prefix))
+      .map((q) => q.url);
     return urls.length === 0 ? {} : { QueueUrls: urls };
   }
 
@@ -297,7 +331,9 @@ export class SqsService implements JsonService, SqsDelivery {
         const value = all[name];
         if (value !== undefined) selected[name] = value;
         else if (!isKnownAttribute(name)) {
-          return err(senderError("InvalidAttributeName", `Unknown Attribute ${name}.`, 400, "InvalidAttributeName"));
+          return err(
+            senderError("InvalidAttributeName", `Unknown Attribute ${name}.`, 400, "InvalidAttributeName"),
+          );
         }
       }
       return ok(Object.keys(selected).length === 0 ? {} : { Attributes: selected });
@@ -341,7 +377,9 @@ export class SqsService implements JsonService, SqsDelivery {
       return {
         MessageId: stored.messageId,
         MD5OfMessageBody: stored.md5OfBody,
-        ...(stored.md5OfMessageAttributes === undefined ? {} : { MD5OfMessageAttributes: stored.md5OfMessageAttributes }),
+        ...(stored.md5OfMessageAttributes === undefined
+          ? {}
+          : { MD5OfMessageAttributes: stored.md5OfMessageAttributes }),
       };
     });
   }
@@ -352,7 +390,12 @@ export class SqsService implements JsonService, SqsDelivery {
         const total = input.Entries.reduce((sum, e) => sum + Buffer.byteLength(e.MessageBody), 0);
         if (total > Math.max(MAX_BATCH_BYTES, queue.settings.maximumMessageSize)) {
           return err(
-            senderError("BatchRequestTooLong", "Batch requests cannot be longer than 262144 bytes.", 400, "AWS.SimpleQueueService.BatchRequestTooLong"),
+            senderError(
+              "BatchRequestTooLong",
+              "Batch requests cannot be longer than 262144 bytes.",
+              400,
+              "AWS.SimpleQueueService.BatchRequestTooLong",
+            ),
           );
         }
         const successful: Record<string, string>[] = [];
@@ -368,10 +411,18 @@ export class SqsService implements JsonService, SqsDelivery {
     );
   }
 
-  async #receive(queue: LocalQueue, input: Input<"ReceiveMessage">, signal: AbortSignal): Promise<Result<unknown, AwsError>> {
+  async #receive(
+    queue: LocalQueue,
+    input: Input<"ReceiveMessage">,
+    signal: AbortSignal,
+  ): Promise<Result<unknown, AwsError>> {
     const max = input.MaxNumberOfMessages ?? 1;
     if (max < 1 || max > 10) {
-      return err(invalidParameterValue(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`));
+      return err(
+        invalidParameterValue(
+          `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+        ),
+      );
     }
     const visibility = input.VisibilityTimeout ?? queue.settings.visibilityTimeoutSeconds;
     if (visibility < 0 || visibility > 43_200) {
@@ -379,7 +430,11 @@ export class SqsService implements JsonService, SqsDelivery {
     }
     const wait = input.WaitTimeSeconds ?? queue.settings.receiveWaitTimeSeconds;
     if (wait < 0 || wait > 20) {
-      return err(invalidParameterValue(`Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`));
+      return err(
+        invalidParameterValue(
+          `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
+        ),
+      );
     }
     const stop = AbortSignal.any([signal, this.#closing.signal]);
     const deadline = Date.now() + wait * 1000;
@@ -389,7 +444,9 @@ export class SqsService implements JsonService, SqsDelivery {
       const gone = this.#queues.get(queue.name) !== queue;
       if (received.length > 0 || now >= deadline || stop.aborted || gone) {
         const systemNames = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
-        const messages = received.map((r) => renderMessage(r.message, r.receiptHandle, systemNames, input.MessageAttributeNames ?? []));
+        const messages = received.map((r) =>
+          renderMessage(r.message, r.receiptHandle, systemNames, input.MessageAttributeNames ?? []),
+        );
         return ok(messages.length === 0 ? {} : { Messages: messages });
       }
       const next = queue.nextVisibleAt(now);
@@ -402,7 +459,12 @@ export class SqsService implements JsonService, SqsDelivery {
    * maxReceiveCount times moves to the dead-letter queue instead, as SQS moves it on the
    * receive that would exceed the count.
    */
-  #takeVisible(queue: LocalQueue, max: number, visibility: number, now: number): { message: StoredMessage; receiptHandle: string }[] {
+  #takeVisible(
+    queue: LocalQueue,
+    max: number,
+    visibility: number,
+    now: number,
+  ): { message: StoredMessage; receiptHandle: string }[] {
     queue.expire(now);
     const taken: { message: StoredMessage; receiptHandle: string }[] = [];
     const redrive = queue.settings.redrivePolicy;
@@ -410,7 +472,11 @@ export class SqsService implements JsonService, SqsDelivery {
     for (const message of [...queue.messages.values()]) {
       if (taken.length >= max) break;
       if (message.visibleAt > now) continue;
-      if (redrive !== undefined && deadLetterQueue !== undefined && message.receiveCount >= redrive.maxReceiveCount) {
+      if (
+        redrive !== undefined &&
+        deadLetterQueue !== undefined &&
+        message.receiveCount >= redrive.maxReceiveCount
+      ) {
         queue.messages.delete(message.messageId);
         deadLetterQueue.enqueue({
           body: message.body,
@@ -431,7 +497,9 @@ export class SqsService implements JsonService, SqsDelivery {
   #delete(queue: LocalQueue, receiptHandle: string): Result<unknown, AwsError> {
     const decoded = decodeReceiptHandle(receiptHandle);
     if (decoded?.queueName !== queue.name) {
-      return err(receiptHandleInvalid(`The input receipt handle "${receiptHandle}" is not a valid receipt handle.`));
+      return err(
+        receiptHandleInvalid(`The input receipt handle "${receiptHandle}" is not a valid receipt handle.`),
+      );
     }
     const message = queue.messages.get(decoded.messageId);
     // A stale handle (the message was received again since) succeeds without deleting, as in SQS.
@@ -457,18 +525,30 @@ export class SqsService implements JsonService, SqsDelivery {
 
   #changeVisibility(queue: LocalQueue, receiptHandle: string, seconds: number): Result<unknown, AwsError> {
     if (seconds < 0 || seconds > 43_200) {
-      return err(invalidParameterValue(`Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`));
+      return err(
+        invalidParameterValue(
+          `Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`,
+        ),
+      );
     }
     const decoded = decodeReceiptHandle(receiptHandle);
     if (decoded?.queueName !== queue.name) {
-      return err(receiptHandleInvalid(`The input receipt handle "${receiptHandle}" is not a valid receipt handle.`));
+      return err(
+        receiptHandleInvalid(`The input receipt handle "${receiptHandle}" is not a valid receipt handle.`),
+      );
     }
     const message = queue.messages.get(decoded.messageId);
-    if (message?.receiptHandle !== receiptHandle) return err(receiptHandleInvalid("The receipt handle has expired."));
+    if (message?.receiptHandle !== receiptHandle)
+      return err(receiptHandleInvalid("The receipt handle has expired."));
     const now = Date.now();
     if (stateOf(message, now) !== "in-flight") {
       return err(
-        senderError("MessageNotInflight", "The message referred to is not in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight"),
+        senderError(
+          "MessageNotInflight",
+          "The message referred to is not in flight.",
+          400,
+          "AWS.SimpleQueueService.MessageNotInflight",
+        ),
       );
     }
     message.visibleAt = now + seconds * 1000;
@@ -497,7 +577,15 @@ export class SqsService implements JsonService, SqsDelivery {
     entry: MessageEntry,
   ): Result<{ messageAttributes: Record<string, MessageAttribute>; awsTraceHeader?: string }, AwsError> {
     const body = entry.MessageBody;
-    if (body === "") return err(senderError("MissingParameter", "The request must contain the parameter MessageBody.", 400, "MissingParameter"));
+    if (body === "")
+      return err(
+        senderError(
+          "MissingParameter",
+          "The request must contain the parameter MessageBody.",
+          400,
+          "MissingParameter",
+        ),
+      );
     if (INVALID_BODY_CHARACTER.test(body)) {
       return err(
         senderError(
@@ -509,7 +597,11 @@ export class SqsService implements JsonService, SqsDelivery {
       );
     }
     if (entry.DelaySeconds !== undefined && (entry.DelaySeconds < 0 || entry.DelaySeconds > 900)) {
-      return err(invalidParameterValue(`Value ${entry.DelaySeconds} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`));
+      return err(
+        invalidParameterValue(
+          `Value ${entry.DelaySeconds} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`,
+        ),
+      );
     }
     return validateMessageAttributes(
       Object.entries(entry.MessageAttributes ?? {}).map(([name, value]) => ({
@@ -524,12 +616,19 @@ export class SqsService implements JsonService, SqsDelivery {
         Buffer.byteLength(body) +
         Object.entries(messageAttributes).reduce(
           (sum, [name, a]) =>
-            sum + Buffer.byteLength(name) + Buffer.byteLength(a.dataType) + Buffer.byteLength(a.stringValue ?? a.binaryValue ?? ""),
+            sum +
+            Buffer.byteLength(name) +
+            Buffer.byteLength(a.dataType) +
+            Buffer.byteLength(a.stringValue ?? a.binaryValue ?? ""),
           0,
         );
       const limit = queue.settings.maximumMessageSize;
       if (size > limit) {
-        return err(invalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`));
+        return err(
+          invalidParameterValue(
+            `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`,
+          ),
+        );
       }
       const trace = entry.MessageSystemAttributes?.AWSTraceHeader?.StringValue;
       return ok(trace === undefined ? { messageAttributes } : { messageAttributes, awsTraceHeader: trace });
@@ -559,7 +658,14 @@ function done<T>(result: Result<T, AwsError>): Promise<Result<unknown, AwsError>
 
 function checkBatch(entries: readonly { Id: string }[]): Result<void, AwsError> {
   if (entries.length === 0) {
-    return err(senderError("EmptyBatchRequest", "There should be at least one entry in the request.", 400, "AWS.SimpleQueueService.EmptyBatchRequest"));
+    return err(
+      senderError(
+        "EmptyBatchRequest",
+        "There should be at least one entry in the request.",
+        400,
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+      ),
+    );
   }
   if (entries.length > MAX_BATCH_ENTRIES) {
     return err(
@@ -573,21 +679,37 @@ function checkBatch(entries: readonly { Id: string }[]): Result<void, AwsError> 
   }
   if (new Set(entries.map((e) => e.Id)).size !== entries.length) {
     return err(
-      senderError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.", 400, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"),
+      senderError(
+        "BatchEntryIdsNotDistinct",
+        "Two or more batch entries in the request have the same Id.",
+        400,
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+      ),
     );
   }
   return ok(undefined);
 }
 
 function batchFailure(id: string, error: AwsError): BatchFailure {
-  return { Id: id, SenderFault: error.side === "Sender", Code: error.queryCode ?? error.code, Message: error.message };
+  return {
+    Id: id,
+    SenderFault: error.side === "Sender",
+    Code: error.queryCode ?? error.code,
+    Message: error.message,
+  };
 }
 
 function isKnownAttribute(name: string): boolean {
   return (
     name in DEFAULT_QUEUE_ATTRIBUTES ||
     (READ_ONLY_ATTRIBUTES as readonly string[]).includes(name) ||
-    ["RedrivePolicy", "Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy"].includes(name)
+    [
+      "RedrivePolicy",
+      "Policy",
+      "KmsMasterKeyId",
+      "KmsDataKeyReusePeriodSeconds",
+      "RedriveAllowPolicy",
+    ].includes(name)
   );
 }
 
@@ -612,7 +734,9 @@ function renderMessage(
       return value === undefined ? [] : [[name, value]];
     }),
   );
-  const selected = Object.entries(message.messageAttributes).filter(([name]) => wantsAttribute(attributeNames, name));
+  const selected = Object.entries(message.messageAttributes).filter(([name]) =>
+    wantsAttribute(attributeNames, name),
+  );
   const messageAttributes = Object.fromEntries(selected);
   const md5Attributes = md5OfMessageAttributes(messageAttributes);
   return {

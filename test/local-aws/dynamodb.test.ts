@@ -36,7 +36,9 @@ describe("local DynamoDB through the gateway", () => {
   });
 
   it("puts and gets items with the document client", async () => {
-    await documents.send(new PutCommand({ TableName: tableName, Item: { pk: "session#r-1", scanRef: "s-1", count: 2 } }));
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { pk: "session#r-1", scanRef: "s-1", count: 2 } }),
+    );
     const got = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: "session#r-1" } }));
     expect(got.Item).toEqual({ pk: "session#r-1", scanRef: "s-1", count: 2 });
   });

@@ -20,7 +20,9 @@ let secretName: string;
 
 beforeAll(async () => {
   secretName = uniqueName("markid");
-  await new SecretsManagerClient(local.config).send(new CreateSecretCommand({ Name: secretName, SecretString: "{}" }));
+  await new SecretsManagerClient(local.config).send(
+    new CreateSecretCommand({ Name: secretName, SecretString: "{}" }),
+  );
 });
 
 afterEach(() => {
@@ -31,7 +33,12 @@ const secrets = (maxAttempts: number) => new SecretsManagerClient({ ...local.con
 
 describe("fault injection", () => {
   it("fails the next N calls; the SDK retries through them", async () => {
-    const fault = local.aws.faults.inject({ service: "secretsmanager", operation: "GetSecretValue", error: "internal", count: 2 });
+    const fault = local.aws.faults.inject({
+      service: "secretsmanager",
+      operation: "GetSecretValue",
+      error: "internal",
+      count: 2,
+    });
     const before = local.aws.calls("secretsmanager", "GetSecretValue");
 
     const got = await secrets(3).send(new GetSecretValueCommand({ SecretId: secretName }));
@@ -45,19 +52,31 @@ describe("fault injection", () => {
 
   it("surfaces the service's throttling error once the SDK's attempts run out", async () => {
     const fault = local.aws.faults.inject({ service: "secretsmanager", error: "throttling" });
-    const error: unknown = await secrets(2).send(new GetSecretValueCommand({ SecretId: secretName })).catch((e: unknown) => e);
+    const error: unknown = await secrets(2)
+      .send(new GetSecretValueCommand({ SecretId: secretName }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("ThrottlingException");
     expect(fault.hits()).toBe(2);
 
     fault.remove();
-    await expect(secrets(1).send(new GetSecretValueCommand({ SecretId: secretName }))).resolves.toMatchObject({ SecretString: "{}" });
+    await expect(secrets(1).send(new GetSecretValueCommand({ SecretId: secretName }))).resolves.toMatchObject(
+      { SecretString: "{}" },
+    );
   });
 
   it("fails only the named operation", async () => {
-    local.aws.faults.inject({ service: "secretsmanager", operation: "GetSecretValue", error: "access-denied" });
-    await expect(secrets(1).send(new DescribeSecretCommand({ SecretId: secretName }))).resolves.toMatchObject({ Name: secretName });
+    local.aws.faults.inject({
+      service: "secretsmanager",
+      operation: "GetSecretValue",
+      error: "access-denied",
+    });
+    await expect(secrets(1).send(new DescribeSecretCommand({ SecretId: secretName }))).resolves.toMatchObject(
+      { Name: secretName },
+    );
     const before = local.aws.calls("secretsmanager", "GetSecretValue");
-    const error: unknown = await secrets(3).send(new GetSecretValueCommand({ SecretId: secretName })).catch((e: unknown) => e);
+    const error: unknown = await secrets(3)
+      .send(new GetSecretValueCommand({ SecretId: secretName }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AccessDeniedException");
     // Not retryable: one call only, whatever maxAttempts allows.
     expect(local.aws.calls("secretsmanager", "GetSecretValue")).toBe(before + 1);
@@ -68,14 +87,21 @@ describe("fault injection", () => {
     await expect(secrets(1).send(new GetSecretValueCommand({ SecretId: secretName }))).resolves.toBeDefined();
 
     local.aws.faults.inject({ service: "secretsmanager", error: "internal", untilMs: Date.now() + 150 });
-    const error: unknown = await secrets(1).send(new GetSecretValueCommand({ SecretId: secretName })).catch((e: unknown) => e);
+    const error: unknown = await secrets(1)
+      .send(new GetSecretValueCommand({ SecretId: secretName }))
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("InternalServiceError");
     await new Promise((resolve) => setTimeout(resolve, 200));
     await expect(secrets(1).send(new GetSecretValueCommand({ SecretId: secretName }))).resolves.toBeDefined();
   });
 
   it("resets the connection; the SDK retries the network error", async () => {
-    local.aws.faults.inject({ service: "secretsmanager", operation: "GetSecretValue", error: "reset", count: 1 });
+    local.aws.faults.inject({
+      service: "secretsmanager",
+      operation: "GetSecretValue",
+      error: "reset",
+      count: 1,
+    });
     const got = await secrets(2).send(new GetSecretValueCommand({ SecretId: secretName }));
     expect(got.$metadata.attempts).toBe(2);
   });
@@ -90,7 +116,9 @@ describe("fault injection", () => {
     expect(local.aws.sns.published(topicArn)).toHaveLength(1);
 
     local.aws.faults.inject({ service: "sns", operation: "Publish", error: "throttling", count: 1 });
-    await expect(sns(1).send(new PublishCommand({ TopicArn: topicArn, Message: "m" }))).rejects.toBeInstanceOf(ThrottledException);
+    await expect(
+      sns(1).send(new PublishCommand({ TopicArn: topicArn, Message: "m" })),
+    ).rejects.toBeInstanceOf(ThrottledException);
     expect(local.aws.sns.published(topicArn)).toHaveLength(1);
   });
 
@@ -105,9 +133,9 @@ describe("fault injection", () => {
 
     local.aws.faults.inject({ service: "sqs", operation: "SendMessage", error: "not-found", count: 1 });
     const before = local.aws.calls("sqs", "SendMessage");
-    await expect(sqs(3).send(new SendMessageCommand({ QueueUrl: url, MessageBody: "lost" }))).rejects.toBeInstanceOf(
-      QueueDoesNotExist,
-    );
+    await expect(
+      sqs(3).send(new SendMessageCommand({ QueueUrl: url, MessageBody: "lost" })),
+    ).rejects.toBeInstanceOf(QueueDoesNotExist);
     expect(local.aws.calls("sqs", "SendMessage")).toBe(before + 1);
   });
 
@@ -129,7 +157,9 @@ describe("fault injection", () => {
 
     local.aws.faults.inject({ service: "dynamodb", operation: "GetItem", error: "access-denied", count: 1 });
     const before = local.aws.calls("dynamodb", "GetItem");
-    const error: unknown = await dynamodb(3).send(get).catch((e: unknown) => e);
+    const error: unknown = await dynamodb(3)
+      .send(get)
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AccessDeniedException");
     expect(local.aws.calls("dynamodb", "GetItem")).toBe(before + 1);
   });

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll } from "vitest";
-import { localAwsClientConfig, startLocalAws, type LocalAws, type LocalAwsClientConfig } from "../../local/aws/index";
+import {
+  localAwsClientConfig,
+  startLocalAws,
+  type LocalAws,
+  type LocalAwsClientConfig,
+} from "../../local/aws/index";
 
 /**
  * Starts one local AWS gateway for the calling test file (on a random loopback port) and

@@ -9,7 +9,12 @@ import {
   SNSClient,
   SubscribeCommand,
 } from "@aws-sdk/client-sns";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishedMessage } from "../../local/aws/index";
 import { uniqueName, useLocalAws } from "./local-aws-fixture";
@@ -46,7 +51,7 @@ describe("local SNS", () => {
     const topicArn = await createTopic();
     const heard: PublishedMessage[] = [];
     const stop = local.aws.sns.onPublish((m) => heard.push(m));
-    const message = JSON.stringify({ type: "verification.completed", note: "<xml> & \"quotes\"" });
+    const message = JSON.stringify({ type: "verification.completed", note: '<xml> & "quotes"' });
 
     const reply = await sns.send(
       new PublishCommand({
@@ -81,9 +86,9 @@ describe("local SNS", () => {
     const topicArn = await createTopic();
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "m", Subject: "x".repeat(100) }));
     for (const subject of ["x".repeat(101), "two\nlines", ""]) {
-      await expect(sns.send(new PublishCommand({ TopicArn: topicArn, Message: "m", Subject: subject }))).rejects.toBeInstanceOf(
-        InvalidParameterException,
-      );
+      await expect(
+        sns.send(new PublishCommand({ TopicArn: topicArn, Message: "m", Subject: subject })),
+      ).rejects.toBeInstanceOf(InvalidParameterException);
     }
     expect(local.aws.sns.published(topicArn)).toHaveLength(1);
   });
@@ -92,7 +97,11 @@ describe("local SNS", () => {
     const topicArn = await createTopic();
     const error: unknown = await sns
       .send(
-        new PublishCommand({ TopicArn: topicArn, Message: "m", MessageAttributes: { state: { DataType: "String", StringValue: "" } } }),
+        new PublishCommand({
+          TopicArn: topicArn,
+          Message: "m",
+          MessageAttributes: { state: { DataType: "String", StringValue: "" } },
+        }),
       )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParameterValueException);
@@ -109,23 +118,44 @@ describe("local SNS", () => {
 
   it("fans out to an SQS subscription, applying its filter policy and raw delivery", async () => {
     const topicArn = await createTopic();
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("completed") }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] })))
-      .Attributes!.QueueArn!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("completed") })))
+      .QueueUrl!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
     await sns.send(
       new SubscribeCommand({
         TopicArn: topicArn,
         Protocol: "sqs",
         Endpoint: queueArn,
-        Attributes: { RawMessageDelivery: "true", FilterPolicy: JSON.stringify({ type: ["verification.completed"] }) },
+        Attributes: {
+          RawMessageDelivery: "true",
+          FilterPolicy: JSON.stringify({ type: ["verification.completed"] }),
+        },
       }),
     );
     const type = (value: string) => ({ type: { DataType: "String", StringValue: value } });
-    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "kept", MessageAttributes: type("verification.completed") }));
-    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "filtered", MessageAttributes: type("verification.failed") }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: "kept",
+        MessageAttributes: type("verification.completed"),
+      }),
+    );
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: "filtered",
+        MessageAttributes: type("verification.failed"),
+      }),
+    );
 
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ["All"],
+      }),
     );
     expect(received.Messages?.map((m) => m.Body)).toEqual(["kept"]);
     expect(received.Messages?.[0]?.MessageAttributes?.type?.StringValue).toBe("verification.completed");
@@ -133,12 +163,19 @@ describe("local SNS", () => {
 
   it("wraps the message in the SNS notification envelope when raw delivery is off", async () => {
     const topicArn = await createTopic();
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("envelope") }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] })))
-      .Attributes!.QueueArn!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("envelope") })))
+      .QueueUrl!;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn }));
     await sns.send(
-      new PublishCommand({ TopicArn: topicArn, Subject: "s", Message: "body", MessageAttributes: { type: { DataType: "String", StringValue: "t" } } }),
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: "s",
+        Message: "body",
+        MessageAttributes: { type: { DataType: "String", StringValue: "t" } },
+      }),
     );
 
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }));

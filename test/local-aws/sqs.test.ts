@@ -24,13 +24,16 @@ beforeAll(() => {
   sqs = new SQSClient(local.config);
 });
 
-async function createQueue(attributes: Record<string, string> = {}, name = uniqueName("requests")): Promise<string> {
+async function createQueue(
+  attributes: Record<string, string> = {},
+  name = uniqueName("requests"),
+): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
 }
 
 async function queueArn(queueUrl: string): Promise<string> {
-  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!
-    .QueueArn!;
+  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn!;
 }
 
 const md5 = (text: string) => createHash("md5").update(text, "utf8").digest("hex");
@@ -42,7 +45,9 @@ describe("local SQS", () => {
     expect(url).toBe(`${local.aws.url}/000000000000/${name}`);
     expect((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl).toBe(url);
     expect(await queueArn(url)).toBe(`arn:aws:sqs:eu-west-1:000000000000:${name}`);
-    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: "missing" }))).rejects.toBeInstanceOf(QueueDoesNotExist);
+    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: "missing" }))).rejects.toBeInstanceOf(
+      QueueDoesNotExist,
+    );
   });
 
   it("round-trips a message with MD5s the SDK accepts, then deletes it", async () => {
@@ -60,13 +65,20 @@ describe("local SQS", () => {
     expect(sent.MD5OfMessageAttributes).toBe("235c5c510d26fb653d073faed50ae77c");
 
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+      }),
     );
     const message = received.Messages![0]!;
     expect(message).toMatchObject({ MessageId: sent.MessageId, Body: body, MD5OfBody: md5(body) });
     expect(message.Attributes?.ApproximateReceiveCount).toBe("1");
     expect(Number(message.Attributes?.SentTimestamp)).toBeGreaterThan(0);
-    expect(message.MessageAttributes?.timestamp).toEqual({ DataType: "Number", StringValue: "1493147359900" });
+    expect(message.MessageAttributes?.timestamp).toEqual({
+      DataType: "Number",
+      StringValue: "1493147359900",
+    });
 
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
     expect(local.aws.sqs.counts(url)).toEqual({ visible: 0, "in-flight": 0, delayed: 0 });
@@ -81,7 +93,8 @@ describe("local SQS", () => {
   it("hides a received message for its visibility timeout, then redelivers it with a new receipt handle", async () => {
     const url = await createQueue();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "again" }));
-    const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1 }))).Messages![0]!;
+    const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1 })))
+      .Messages![0]!;
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages).toBeUndefined();
 
     const attributes = await sqs.send(
@@ -90,11 +103,20 @@ describe("local SQS", () => {
         AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
       }),
     );
-    expect(attributes.Attributes).toEqual({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" });
+    expect(attributes.Attributes).toEqual({
+      ApproximateNumberOfMessages: "0",
+      ApproximateNumberOfMessagesNotVisible: "1",
+    });
 
     // A long poll wakes when the message becomes visible again.
     const second = (
-      await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }))
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          WaitTimeSeconds: 5,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+      )
     ).Messages![0]!;
     expect(second.MessageId).toBe(first.MessageId);
     expect(second.ReceiptHandle).not.toBe(first.ReceiptHandle);
@@ -111,7 +133,13 @@ describe("local SQS", () => {
     const url = await createQueue();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "back" }));
     const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!;
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.ReceiptHandle!, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: first.ReceiptHandle!,
+        VisibilityTimeout: 0,
+      }),
+    );
     const again = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!;
     expect(again.MessageId).toBe(first.MessageId);
   });
@@ -129,7 +157,9 @@ describe("local SQS", () => {
     }
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages).toBeUndefined();
 
-    const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageSystemAttributeNames: ["All"] }));
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageSystemAttributeNames: ["All"] }),
+    );
     expect(dead.Messages?.[0]).toMatchObject({ MessageId: sent.MessageId, Body: "poison" });
     expect(dead.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn).toBe(await queueArn(url));
     expect(local.aws.sqs.counts(url)).toEqual({ visible: 0, "in-flight": 0, delayed: 0 });
@@ -156,13 +186,19 @@ describe("local SQS", () => {
         QueueUrl: url,
         Entries: [
           { Id: "a", MessageBody: "one" },
-          { Id: "b", MessageBody: "two", MessageAttributes: { empty: { DataType: "String", StringValue: "" } } },
+          {
+            Id: "b",
+            MessageBody: "two",
+            MessageAttributes: { empty: { DataType: "String", StringValue: "" } },
+          },
           { Id: "c", MessageBody: "three" },
         ],
       }),
     );
     expect(sent.Successful?.map((s) => s.Id)).toEqual(["a", "c"]);
-    expect(sent.Failed).toEqual([expect.objectContaining({ Id: "b", SenderFault: true, Code: "InvalidParameterValue" })]);
+    expect(sent.Failed).toEqual([
+      expect.objectContaining({ Id: "b", SenderFault: true, Code: "InvalidParameterValue" }),
+    ]);
 
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     expect(received.Messages?.map((m) => m.Body)).toEqual(["one", "three"]);
@@ -182,14 +218,17 @@ describe("local SQS", () => {
 
   it("refuses a malformed receipt handle with ReceiptHandleIsInvalid", async () => {
     const url = await createQueue();
-    await expect(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: "garbage" }))).rejects.toBeInstanceOf(
-      ReceiptHandleIsInvalid,
-    );
+    await expect(
+      sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: "garbage" })),
+    ).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
   });
 
   it("refuses a redrive policy whose dead-letter queue does not exist", async () => {
     const error: unknown = await createQueue({
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:000000000000:nope", maxReceiveCount: 3 }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: "arn:aws:sqs:eu-west-1:000000000000:nope",
+        maxReceiveCount: 3,
+      }),
     }).catch((e: unknown) => e);
     expect((error as Error).name).toBe("InvalidAttributeValue");
   });

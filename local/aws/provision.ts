@@ -1,0 +1,217 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+
+/*
+ * Creates the resources the functions expect (design §4.2) through the real SDK clients, so it
+ * works against the local gateway and against LocalStack alike. Re-running it is safe: existing
+ * resources are kept, the secret gets the given value as a new AWSCURRENT version, and the
+ * request queue's attributes are updated to the given ones.
+ */
+
+/** The Mark ID credentials as the secret stores them (design §4.2, MARKID_SECRET_ID). */
+export interface MarkIdSecretValue {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly webhookSigningKey: string;
+}
+
+export interface ProvisionConfig {
+  /** The AWS endpoint: the local gateway's url, or LocalStack's. Required, so a slip never provisions real AWS. */
+  readonly endpoint: string;
+  /** Default eu-west-1. */
+  readonly region?: string;
+  /** Default local/local (any value works against the gateway; LocalStack accepts any too). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly tableName: string;
+  readonly eventsTopicName: string;
+  readonly alertsTopicName: string;
+  readonly requestQueueName: string;
+  readonly deadLetterQueueName: string;
+  readonly secretName: string;
+  readonly secretValue: MarkIdSecretValue;
+  /** Receives of a request before it moves to the dead-letter queue. Default 3. */
+  readonly maxReceiveCount?: number;
+  /** The request queue's visibility timeout. Default 30. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface ProvisionedResources {
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly eventsTopicArn: string;
+  readonly alertsTopicArn: string;
+  readonly requestQueueUrl: string;
+  readonly requestQueueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+  readonly secretName: string;
+  readonly secretArn: string;
+  /** The configuration variables that name these resources, for the functions' environment. */
+  readonly environment: {
+    readonly MARKID_SECRET_ID: string;
+    readonly EVENTS_TOPIC_ARN: string;
+    readonly ALERTS_TOPIC_ARN: string;
+    readonly STATE_TABLE: string;
+  };
+}
+
+/** Creates (or finds) every resource; rejects with the SDK's error if one cannot be made. */
+export async function provisionLocalResources(config: ProvisionConfig): Promise<ProvisionedResources> {
+  const clientConfig = {
+    endpoint: config.endpoint,
+    region: config.region ?? "eu-west-1",
+    credentials: config.credentials ?? { accessKeyId: "local", secretAccessKey: "local" },
+  };
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const sns = new SNSClient(clientConfig);
+  const sqs = new SQSClient(clientConfig);
+  const secrets = new SecretsManagerClient(clientConfig);
+  try {
+    const [tableArn, eventsTopicArn, alertsTopicArn, queues, secretArn] = await Promise.all([
+      createStateTable(dynamodb, config.tableName),
+      createTopic(sns, config.eventsTopicName),
+      createTopic(sns, config.alertsTopicName),
+      createQueues(sqs, config),
+      putSecret(secrets, config.secretName, config.secretValue),
+    ]);
+    return {
+      tableName: config.tableName,
+      tableArn,
+      eventsTopicArn,
+      alertsTopicArn,
+      ...queues,
+      secretName: config.secretName,
+      secretArn,
+      environment: {
+        MARKID_SECRET_ID: secretArn,
+        EVENTS_TOPIC_ARN: eventsTopicArn,
+        ALERTS_TOPIC_ARN: alertsTopicArn,
+        STATE_TABLE: config.tableName,
+      },
+    };
+  } finally {
+    for (const client of [dynamodb, sns, sqs, secrets]) client.destroy();
+  }
+}
+
+/**
+ * The single-table design: partition key `pk` only, on-demand. TTL is declared in
+ * serverless.yml; dynalite has no UpdateTimeToLive, so it is not set here.
+ */
+async function createStateTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  // Short delays: the gateway's tables are ACTIVE at once, LocalStack's within a second or two.
+  await waitUntilTableExists({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { TableName: tableName });
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  return required(described.Table?.TableArn, `DescribeTable ${tableName} returned no TableArn`);
+}
+
+async function createTopic(client: SNSClient, name: string): Promise<string> {
+  const created = await client.send(new CreateTopicCommand({ Name: name }));
+  return required(created.TopicArn, `CreateTopic ${name} returned no TopicArn`);
+}
+
+async function createQueues(
+  client: SQSClient,
+  config: ProvisionConfig,
+): Promise<
+  Pick<
+    ProvisionedResources,
+    "requestQueueUrl" | "requestQueueArn" | "deadLetterQueueUrl" | "deadLetterQueueArn"
+  >
+> {
+  const deadLetterQueueUrl = await createQueue(client, config.deadLetterQueueName, {});
+  const deadLetterQueueArn = await queueArn(client, deadLetterQueueUrl);
+  const requestQueueUrl = await createQueue(client, config.requestQueueName, {
+    VisibilityTimeout: String(config.visibilityTimeoutSeconds ?? 30),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterQueueArn,
+      maxReceiveCount: config.maxReceiveCount ?? 3,
+    }),
+  });
+  return {
+    requestQueueUrl,
+    requestQueueArn: await queueArn(client, requestQueueUrl),
+    deadLetterQueueUrl,
+    deadLetterQueueArn,
+  };
+}
+
+/** CreateQueue, or — when the queue exists with other attributes — SetQueueAttributes on it. */
+async function createQueue(
+  client: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  try {
+    const created = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    return required(created.QueueUrl, `CreateQueue ${name} returned no QueueUrl`);
+  } catch (error) {
+    if (!(error instanceof QueueNameExists)) throw error;
+    const found = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    const url = required(found.QueueUrl, `GetQueueUrl ${name} returned no QueueUrl`);
+    await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+    return url;
+  }
+}
+
+async function queueArn(client: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
+  );
+  return required(Attributes?.QueueArn, `GetQueueAttributes ${url} returned no QueueArn`);
+}
+
+async function putSecret(
+  client: SecretsManagerClient,
+  name: string,
+  value: MarkIdSecretValue,
+): Promise<string> {
+  const secretString = JSON.stringify(value);
+  try {
+    const created = await client.send(new CreateSecretCommand({ Name: name, SecretString: secretString }));
+    return required(created.ARN, `CreateSecret ${name} returned no ARN`);
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+    const updated = await client.send(
+      new PutSecretValueCommand({ SecretId: name, SecretString: secretString }),
+    );
+    return required(updated.ARN, `PutSecretValue ${name} returned no ARN`);
+  }
+}
+
+function required<T>(value: T | undefined, problem: string): T {
+  if (value === undefined) throw new Error(problem);
+  return value;
+}
