@@ -78,8 +78,13 @@ beforeAll(async () => {
     [slsBin, "package", "--stage", STAGE, "--package", packageDir],
     {
       cwd: repoRoot,
-      // No credentials are needed to package; skipping the EC2 metadata lookup saves ~5 s.
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: "true" },
+      env: {
+        ...process.env,
+        // No credentials are needed to package; skipping the EC2 metadata lookup saves ~5 s.
+        AWS_EC2_METADATA_DISABLED: "true",
+        // A build folder of its own: other runs in this work tree may be packaging at the same time.
+        ESBUILD_WORK_FOLDER: join(".esbuild", `infra-test-${process.pid}`),
+      },
       maxBuffer: 16 * 1024 * 1024,
     },
   );
