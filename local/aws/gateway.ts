@@ -53,20 +53,24 @@ const JSON_TARGETS: Readonly<Record<string, { service: ServiceName; protocol: Js
 const DYNAMODB_TARGET = "DynamoDB_20120810";
 
 export async function startGateway(services: GatewayServices, host: string, port: number): Promise<Gateway> {
+  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    route(services, req, res).catch(() => {
-      // A bug in a handler must not leave the SDK waiting for a reply.
-      if (!res.headersSent) {
-        writeJsonError(
-          res,
-          SQS_PROTOCOL,
-          newRequestId(),
-          receiverError("InternalFailure", "local AWS gateway failed"),
-        );
-      } else {
-        res.destroy();
-      }
-    });
+    const handling = route(services, req, res)
+      .catch(() => {
+        // A bug in a handler must not leave the SDK waiting for a reply.
+        if (!res.headersSent) {
+          writeJsonError(
+            res,
+            SQS_PROTOCOL,
+            newRequestId(),
+            receiverError("InternalFailure", "local AWS gateway failed"),
+          );
+        } else {
+          res.destroy();
+        }
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -82,7 +86,13 @@ export async function startGateway(services: GatewayServices, host: string, port
       const closed = new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );
-      // SDK clients keep connections alive; close() alone would wait for them to time out.
+      // Let requests being answered (long polls the SQS service has just ended) send their replies,
+      // then cut the keep-alive connections SDK clients hold, which close() alone would wait for.
+      server.closeIdleConnections();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 1_000)),
+      ]);
       server.closeAllConnections();
       await closed;
     },

@@ -1,4 +1,6 @@
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
+import { localAwsClientConfig, startLocalAws } from "../../local/aws/index";
 import { md5OfMessageAttributes } from "../../local/aws/sqs-md5";
 import { useLocalAws } from "./local-aws-fixture";
 
@@ -73,6 +75,21 @@ describe("local AWS gateway wire format", () => {
       __type: "com.amazonaws.sqs#QueueDoesNotExist",
       message: "The specified queue does not exist.",
     });
+  });
+});
+
+describe("close()", () => {
+  it("ends a pending long poll with an empty reply instead of a reset", async () => {
+    const aws = await startLocalAws();
+    const sqs = new SQSClient({ ...localAwsClientConfig(aws.url), maxAttempts: 1 });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "closing" }));
+    const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    // The poll must be waiting in the gateway before close().
+    while (aws.calls("sqs", "ReceiveMessage") === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await aws.close();
+
+    expect((await polling).Messages).toBeUndefined();
   });
 });
 
