@@ -13,6 +13,8 @@ export interface SimulatorCore {
   readonly faults: FaultRegistry;
   readonly requestLog: RequestLog;
   rateLimit: TokenBucket | null;
+  /** Aborted by close(): a request held by a latency fault is dropped instead of handled late. */
+  readonly closing: AbortSignal;
   /** Known once the server listens; used for redirectUrl and file URLs. */
   baseUrl: string;
 }

@@ -25,6 +25,7 @@ export { signBody } from "./webhooks";
 /** Start a Mark ID simulator on loopback (a random port unless `port` is given). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveOptions(options);
+  const closing = new AbortController();
   const core: SimulatorCore = {
     options: resolved,
     state: new SimulatorState(resolved),
@@ -38,6 +39,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults: new FaultRegistry(),
     requestLog: new RequestLog(),
     rateLimit: null,
+    closing: closing.signal,
     baseUrl: "",
   };
   const control = createControl(core);
@@ -58,6 +60,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: core.baseUrl,
     control,
     async close() {
+      closing.abort();
       await core.webhooks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -94,7 +94,10 @@ async function apiReply(
   const plan = fault === undefined ? undefined : planFault(fault);
   if (plan?.kind === "reply") return plan.reply;
   if (plan?.kind === "reset" && !plan.afterHandling) return "reset";
-  if (plan?.kind === "delay") await sleep(plan.ms);
+  if (plan?.kind === "delay") {
+    await sleep(plan.ms, undefined, { signal: core.closing }).catch(() => undefined);
+    if (core.closing.aborted) return "reset";
+  }
   const reply = await routeReply(core, request, url, raw, authorized);
   if (plan?.kind === "reset") return "reset";
   if (plan?.kind === "truncate") return truncate(reply);

@@ -33,6 +33,16 @@ describe("fault types", () => {
     expect(sim.control.requests().at(-1)!.status).toBe(201);
   });
 
+  it("close() drops a request held by latency instead of handling it late", async () => {
+    const local = await startSimulator();
+    local.control.injectFault({ fault: { type: "latency", ms: 60_000 } });
+    const pending = call(local, "/api/v2/token", { clientId: "c" });
+    while (local.control.requests().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await local.close();
+    await expect(pending).rejects.toThrow();
+    expect(local.control.tokenBalance()).toBe(1000);
+  });
+
   it("reset drops the connection without a reply and without creating a token", async () => {
     const before = sim.control.tokenBalance();
     sim.control.clearRequests();
