@@ -84,7 +84,7 @@ describe("alerts through the local DynamoDB and SNS", () => {
       });
     };
     const [a, b] = [container(), container()];
-    const sent = async (results: Promise<Awaited<ReturnType<typeof a.raise>>>[]) =>
+    const sent = async (results: ReturnType<typeof a.raise>[]) =>
       (await Promise.all(results)).filter((r) => r._unsafeUnwrap().sent).length;
 
     expect(
