@@ -40,6 +40,7 @@ const THROTTLING_CODES = new Set([
   "SlowDown",
   "BandwidthLimitExceeded",
   "TransactionInProgressException",
+  "KMSThrottlingException",
 ]);
 const TRANSIENT_CODES = new Set([
   "TimeoutError",
@@ -50,7 +51,6 @@ const TRANSIENT_CODES = new Set([
   "InternalErrorException",
   "ServiceUnavailable",
   "InternalError",
-  "KMSThrottlingException",
 ]);
 const NETWORK_ERROR_CODES = new Set([
   "ECONNRESET",
