@@ -10,7 +10,7 @@ export type { FaultKind } from "./aws-errors";
 export type { FaultSpec, Faults, InjectedFault } from "./faults";
 export { LOCAL_ACCOUNT_ID, type ServiceName } from "./ids";
 export type { MessageAttribute } from "./message-attributes";
-export type { SecretsInspector } from "./secrets-manager";
+export type { CurrentSecret, SecretsInspector } from "./secrets-manager";
 export type { PublishedMessage, PublishListener, SnsInspector } from "./sns";
 export type { QueueRef, SqsInspector, SqsMessageSnapshot } from "./sqs";
 export type { MessageState } from "./sqs-queue";

@@ -36,21 +36,20 @@ interface Secret {
   readonly versions: Map<string, SecretVersion>;
 }
 
+/** A secret's AWSCURRENT version, as the inspector shows it. */
+export interface CurrentSecret {
+  readonly arn: string;
+  readonly name: string;
+  readonly versionId: string;
+  readonly secretString?: string;
+}
+
 /** What tests and the local stack can read or change without going through the SDK. */
 export interface SecretsInspector {
   /** Creates the secret, or adds a version that becomes AWSCURRENT (a rotation). */
   put(name: string, secretString: string): { readonly arn: string; readonly versionId: string };
   /** The AWSCURRENT value of a secret, by name or ARN. */
-  current(
-    secretId: string,
-  ):
-    | {
-        readonly arn: string;
-        readonly name: string;
-        readonly versionId: string;
-        readonly secretString?: string;
-      }
-    | undefined;
+  current(secretId: string): CurrentSecret | undefined;
   names(): readonly string[];
   clear(): void;
 }
