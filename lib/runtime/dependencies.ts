@@ -1,0 +1,112 @@
+import type { ResultAsync } from "neverthrow";
+import { createAlerter, type Alerter } from "../aws/alerts";
+import { createAlertStateStore, type AlertStateStore } from "../aws/alert-state";
+import { awsClients, type AwsClients } from "../aws/clients";
+import {
+  createCredentialsProvider,
+  describeCredentialsError,
+  toMarkIdCredentialsSource,
+  type CredentialsProvider,
+  type MarkIdApiCredentials,
+} from "../aws/credentials";
+import { createDeliveryStore, type DeliveryStore } from "../aws/delivery-store";
+import { createNotifier, type Notifier } from "../aws/notifier";
+import { createSessionStore, type SessionStore } from "../aws/session-store";
+import { createStateTable } from "../aws/state-table";
+import { loadConfig, type Config } from "../config";
+import { rateLimiterFromConfig, type RateLimiter } from "../flows/rate-limiter";
+import { retryBudgetFromConfig, retrySettingsFromConfig, type RetrySettings } from "../flows/retry-config";
+import type { RetryBudget } from "../flows/retry-budget";
+import type { MarkIdError } from "../markid/errors";
+import { createMarkIdClient, type MarkIdClient } from "../markid/client";
+
+/**
+ * Everything a handler needs, built once per Lambda container: SDK clients keep their
+ * connections, the credentials cache and the retry budget and rate limiter are per container
+ * by design (design.md §3). Tests build their own with `createDependencies` and overrides.
+ */
+export interface Dependencies {
+  readonly config: Config;
+  readonly aws: AwsClients;
+  readonly credentials: CredentialsProvider;
+  readonly markId: MarkIdClient;
+  readonly notifier: Notifier;
+  readonly sessions: SessionStore;
+  readonly deliveries: DeliveryStore;
+  readonly alertState: AlertStateStore;
+  readonly alerter: Alerter;
+  readonly retry: RetrySettings;
+  readonly budget: RetryBudget;
+  readonly limiter: RateLimiter;
+  /** Re-reads the key pair after an UNAUTHORIZED reply; shared by concurrent callers. */
+  readonly refreshCredentials: (used?: MarkIdApiCredentials) => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
+  readonly now: () => number;
+}
+
+export interface DependencyOverrides {
+  readonly aws?: AwsClients;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+  readonly limiter?: RateLimiter;
+  readonly budget?: RetryBudget;
+}
+
+export function createDependencies(config: Config, overrides: DependencyOverrides = {}): Dependencies {
+  const aws = overrides.aws ?? awsClients();
+  const now = overrides.now ?? Date.now;
+  const credentials = createCredentialsProvider({
+    client: aws.secretsManager,
+    secretId: config.MARKID_SECRET_ID,
+    ttlSeconds: config.CREDENTIALS_CACHE_TTL_SECONDS,
+    now,
+  });
+  const markId = createMarkIdClient({
+    baseUrl: config.MARKID_BASE_URL,
+    credentials: toMarkIdCredentialsSource(credentials),
+    timeoutMs: config.MARKID_TIMEOUT_MS,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+  });
+  const notifier = createNotifier({
+    client: aws.sns,
+    eventsTopicArn: config.EVENTS_TOPIC_ARN,
+    alertsTopicArn: config.ALERTS_TOPIC_ARN,
+  });
+  const table = createStateTable({ client: aws.dynamodb, tableName: config.STATE_TABLE });
+  const alertState = createAlertStateStore({ table });
+  return {
+    config,
+    aws,
+    credentials,
+    markId,
+    notifier,
+    sessions: createSessionStore({ table }),
+    deliveries: createDeliveryStore({ table, now }),
+    alertState,
+    alerter: createAlerter({
+      state: alertState,
+      notifier,
+      stage: config.STAGE,
+      windowSeconds: config.ALERT_WINDOW_SECONDS,
+      now,
+    }),
+    retry: retrySettingsFromConfig(config),
+    budget: overrides.budget ?? retryBudgetFromConfig(config),
+    limiter: overrides.limiter ?? rateLimiterFromConfig(config),
+    refreshCredentials: (used) =>
+      credentials
+        .refresh(used)
+        .map(({ changed }) => ({ changed }))
+        .mapErr(
+          (error): MarkIdError => ({ kind: "credentials-unavailable", message: describeCredentialsError(error) }),
+        ),
+    now,
+  };
+}
+
+let containerDependencies: Dependencies | undefined;
+
+/** The container's dependencies; the configuration is read (and validated) on first use. */
+export function dependencies(): Dependencies {
+  containerDependencies ??= createDependencies(loadConfig());
+  return containerDependencies;
+}
