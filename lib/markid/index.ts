@@ -34,3 +34,58 @@ export type { DataResponse, FilesResponse, ScanRefRequest, StatusResponse } from
 export { signWebhookBody, verifyWebhookSignature } from "./webhook-signature";
 export { parseVerificationResult, parseWebhookBody } from "./webhook-payload";
 export type { VerificationResult, VerificationStatus, WebhookPayloadError } from "./webhook-payload";
+
+export { createFraudClient } from "./fraud-client";
+export type { FraudClient } from "./fraud-client";
+export {
+  addAmlUserEndpoint,
+  addWhitelistEndpoint,
+  amlUsersEndpoint,
+  checkGdcEndpoint,
+  clearUserWhitelistEndpoint,
+  deleteMonitoringUserEndpoint,
+  estimateFraudProbabilityEndpoint,
+  fraudCheckEndpoint,
+  generateAmlPdfEndpoint,
+  monitoringCallbackEndpoint,
+  proxyCheckEndpoint,
+  sendSmsEndpoint,
+  validatePhoneEndpoint,
+  verifySmsEndpoint,
+} from "./fraud-endpoints";
+export { FRAUD_LEVELS } from "./schemas/fraud-common";
+export type { FraudLevel, ServiceResult } from "./schemas/fraud-common";
+export type {
+  EstimateFraudRequest,
+  EstimateFraudResponse,
+  ProxyCheckResponse,
+} from "./schemas/fraud-signals";
+export { FRAUD_CHECK_MODES, FRAUD_CHECK_SERVICES } from "./schemas/fraud-check";
+export type {
+  FraudCheckEntry,
+  FraudCheckRequest,
+  FraudCheckResponse,
+  FraudCheckService,
+} from "./schemas/fraud-check";
+export { AML_ALERT_STATUSES, AML_SUBJECT_TYPES } from "./schemas/aml-monitoring";
+export type {
+  AddAmlUserRequest,
+  AddAmlUserResponse,
+  AddWhitelistRequest,
+  AmlCompany,
+  AmlPerson,
+  AmlUser,
+  AmlUserByScanRef,
+  AmlUsersResponse,
+  MonitoringCallbackResponse,
+} from "./schemas/aml-monitoring";
+export { GDC_RELIABILITY } from "./schemas/fraud-gdc";
+export type { CheckGdcRequest, GdcCheckResponse } from "./schemas/fraud-gdc";
+export type {
+  PhoneValidation,
+  SendSmsRequest,
+  SendSmsResponse,
+  ValidatePhoneRequest,
+  VerifySmsRequest,
+  VerifySmsResponse,
+} from "./schemas/fraud-phone";

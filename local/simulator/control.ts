@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { SimulatorCore } from "./core";
 import { faultInjectionSchema } from "./faults";
+import { smsCode } from "./fraud-phone";
 import { expireVerification } from "./lifecycle";
 import { TokenBucket } from "./rate-limit";
 import { jsonReply, type Reply } from "./reply";
@@ -43,6 +44,7 @@ export function createControl(core: SimulatorCore): SimulatorControl {
       expireVerification(core, verification, Date.now());
       return true;
     },
+    smsCode: (requestId) => smsCode(core, requestId),
   };
 }
 
@@ -115,6 +117,10 @@ export function createControlHttp(control: SimulatorControl) {
       return verification === undefined
         ? jsonReply(404, { error: "no verification with this scanRef" })
         : ok(verification);
+    },
+    "GET /__control/sms-code": ({ query }) => {
+      const code = control.smsCode(query.get("requestId") ?? "");
+      return code === undefined ? jsonReply(404, { error: "no SMS with this requestId" }) : ok({ code });
     },
   };
 

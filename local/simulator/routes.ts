@@ -1,5 +1,6 @@
 import { deleteRoutes } from "./delete";
 import { dummyStatusRoutes } from "./dummy-status";
+import { fraudRoutes } from "./fraud-routes";
 import { hostedPageRoutes } from "./hosted-pages";
 import { processRoutes } from "./process";
 import type { RouteTable } from "./route";
@@ -16,5 +17,6 @@ export const routes: RouteTable = {
   ...processRoutes,
   ...verificationDataRoutes,
   ...deleteRoutes,
+  ...fraudRoutes,
   ...hostedPageRoutes,
 };

@@ -106,4 +106,6 @@ export interface SimulatorControl {
   expire(scanRef: string): boolean;
   /** Addition: forget recorded webhook deliveries. */
   clearWebhooks(): void;
+  /** Addition: the code /fraud/send-sms "sent" for this request_id; undefined when unknown. */
+  smsCode(requestId: string): string | undefined;
 }
