@@ -260,7 +260,16 @@ function addWhitelist(context: RouteContext): Reply {
   } else if (request.name !== undefined) {
     field = "name";
     const wanted = normaliseName(request.name, request.surname);
-    entry = entries.find((candidate) => normaliseName(candidate.name, candidate.surname) === wanted);
+    // Whatever else was given narrows the match; a company's country stands in for nationality.
+    const fits = (given: string | undefined, ...values: (string | null)[]) =>
+      given === undefined || values.includes(given);
+    entry = entries.find(
+      (candidate) =>
+        normaliseName(candidate.name, candidate.surname) === wanted &&
+        fits(request.type, candidate.type) &&
+        fits(request.nationality, candidate.nationality, candidate.country) &&
+        fits(request.dateOfBirth, candidate.dateOfBirth),
+    );
   } else {
     return missingValue("monitoringId");
   }
