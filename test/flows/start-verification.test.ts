@@ -168,7 +168,7 @@ describe("one token per requestId", () => {
       harness().process({ requestId, clientId: "c" }),
       harness().process({ requestId, clientId: "c" }),
     ]);
-    const outcomes = [a!, b!].map((result) =>
+    const outcomes = [a, b].map((result) =>
       result.match(
         (report) => report.outcome,
         (report) => report.outcome,
