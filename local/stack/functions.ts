@@ -1,0 +1,52 @@
+/**
+ * The three functions as serverless.yml declares them, for the local runner: names, timeouts and
+ * the SQS event source's settings. test/local-stack/functions.test.ts fails when serverless.yml
+ * changes one of these values and this file does not follow.
+ */
+export const SERVICE = "markid-serverless";
+
+export const FUNCTIONS = {
+  startVerification: { name: "startVerification", timeoutSeconds: 30, memoryMb: 256 },
+  verificationWebhook: { name: "verificationWebhook", timeoutSeconds: 10, memoryMb: 256 },
+  checkCredentials: { name: "checkCredentials", timeoutSeconds: 30, memoryMb: 256 },
+} as const;
+
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+export interface FunctionDefinition {
+  readonly name: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+/** The startVerification SQS event source mapping. */
+export const REQUEST_QUEUE_SOURCE = {
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 1,
+  /** serverless.yml's `maxConcurrency` param (default stage). */
+  maximumConcurrency: 2,
+} as const;
+
+/** The request queue in serverless.yml (the local stack shortens the visibility timeout). */
+export const REQUEST_QUEUE = {
+  visibilityTimeoutSeconds: 190,
+  /** serverless.yml's `maxReceiveCount` param (default stage). */
+  maxReceiveCount: 5,
+} as const;
+
+/** serverless.yml's `credentialCheckSchedule` param: rate(15 minutes). */
+export const CREDENTIAL_CHECK_RATE_SECONDS = 15 * 60;
+
+/** Resource names as serverless.yml builds them for a stage; the `local` stage's params default to these. */
+export function resourceNames(stage: string) {
+  return {
+    requestQueueName: `${SERVICE}-${stage}-requests`,
+    deadLetterQueueName: `${SERVICE}-${stage}-requests-dlq`,
+    eventsTopicName: `${SERVICE}-${stage}-events`,
+    alertsTopicName: `${SERVICE}-${stage}-alerts`,
+    tableName: `${SERVICE}-${stage}-state`,
+    secretName: `markid/${stage}/api`,
+  } as const;
+}
+
+export type ResourceNames = ReturnType<typeof resourceNames>;
