@@ -1,0 +1,101 @@
+import type { HttpRequestReport } from "./http-api-server";
+import type { Invocation } from "./lambda-context";
+import type { PublishedRecord } from "./published-feed";
+import type { BatchReport } from "./sqs-poller";
+
+/*
+ * One readable line per thing that happened. Published messages are printed from a short list of
+ * named fields only — identifiers, statuses, counts — never the body as a whole: events carry the
+ * session's authToken, its redirect URL (which contains the authToken) and a person's data.
+ */
+
+export function describePublished(record: PublishedRecord): string {
+  const b = record.body;
+  if (record.topic === "alerts") {
+    return [
+      "ALERT",
+      record.type,
+      (record.state ?? "?").toUpperCase(),
+      fields(b, ["severity", "count", "stage"]),
+      typeof b["summary"] === "string" ? quoted(b["summary"]) : "",
+    ]
+      .filter((part) => part !== "")
+      .join("  ");
+  }
+  const shown: Record<string, readonly string[]> = {
+    "verification.session-created": ["requestId", "scanRef", "expiresAt"],
+    "verification.completed": ["scanRef", "overall", "final"],
+    "verification.failed": ["requestId", "messageId", "identifier", "fields"],
+  };
+  const parts = [
+    record.topic === "events" ? "event" : "other",
+    record.type,
+    fields(b, shown[record.type] ?? []),
+  ];
+  if (record.type === "verification.failed" && typeof b["reason"] === "string")
+    parts.push(quoted(b["reason"]));
+  return parts.filter((part) => part !== "").join("  ");
+}
+
+export function describeBatch(
+  report: BatchReport,
+  visibilityTimeoutSeconds: number,
+  maxReceiveCount: number,
+): string {
+  const total = report.messageIds.length;
+  const head = `sqs    startVerification  ${total} message${total === 1 ? "" : "s"} (${report.durationMs} ms)`;
+  const lastTries = report.returned.filter((id) => (report.receiveCounts[id] ?? 0) >= maxReceiveCount);
+  const returned =
+    report.returned.length === 0
+      ? ""
+      : `, ${report.returned.length} returned (back in ${visibilityTimeoutSeconds} s` +
+        (lastTries.length === 0
+          ? ")"
+          : `; ${lastTries.length} at receive ${maxReceiveCount}/${maxReceiveCount} → DLQ)`);
+  if (report.outcome !== "returned")
+    return `${head}: invocation failed (${report.outcome}: ${cut(report.problem ?? "", 160)})${returned}`;
+  return `${head}: ${report.deleted.length} deleted${returned}`;
+}
+
+export function describeHttp(report: HttpRequestReport): string {
+  const problem = report.problem === undefined ? "" : `  ${cut(report.problem, 160)}`;
+  return `http   ${report.method} ${report.path} → ${report.status} (${report.durationMs} ms)${problem}`;
+}
+
+export function describeScheduleRun(invocation: Invocation<unknown>): string {
+  const head = `timer  checkCredentials (${invocation.durationMs} ms)`;
+  switch (invocation.kind) {
+    case "returned":
+      return `${head} → ${cut(JSON.stringify(invocation.value) ?? "no result", 200)}`;
+    case "threw":
+      return `${head} → threw: ${cut(invocation.error instanceof Error ? invocation.error.message : String(invocation.error), 160)}`;
+    case "timed-out":
+      return `${head} → timed out`;
+  }
+}
+
+export function timestamped(line: string, now = new Date()): string {
+  return `${now.toISOString().slice(11, 23)}  ${line}`;
+}
+
+function fields(body: Readonly<Record<string, unknown>>, names: readonly string[]): string {
+  return names
+    .filter((name) => body[name] !== undefined && body[name] !== null)
+    .map((name) => {
+      const value = body[name];
+      const text = Array.isArray(value) ? value.map(String).join(",") : String(value);
+      return `${name}=${cut(text, 80)}`;
+    })
+    .join(" ");
+}
+
+function quoted(text: string): string {
+  return `"${cut(text, 120)}"`;
+}
+
+/** One line, bounded: control characters (a forged newline in a value) become spaces. */
+function cut(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ");
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}

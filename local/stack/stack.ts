@@ -1,0 +1,268 @@
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  localAwsClientConfig,
+  localAwsEnvironment,
+  provisionLocalResources,
+  startLocalAws,
+  type LocalAws,
+  type MarkIdSecretValue,
+  type ProvisionedResources,
+} from "../aws/index";
+import { startSimulator, type Simulator } from "../simulator/index";
+import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from "../simulator/options";
+import {
+  describeBatch,
+  describeHttp,
+  describePublished,
+  describeScheduleRun,
+  timestamped,
+} from "./console-lines";
+import { checkLocalEndpoint } from "./endpoint-guard";
+import { FUNCTIONS, resourceNames, SERVICE } from "./functions";
+import { loadHandlers } from "./handlers";
+import { startHttpApiServer, type HttpApiServer } from "./http-api-server";
+import type { Invocation } from "./lambda-context";
+import { PublishedFeed } from "./published-feed";
+import { startSchedule, type Schedule } from "./schedule";
+import { DEFAULT_SETTINGS, type LocalStackSettings } from "./settings";
+import { startSnsTap, type SnsTap } from "./sns-tap";
+import { startSqsPoller, type BatchReport, type SqsPoller } from "./sqs-poller";
+
+/**
+ * The webhook signing key of the local stack: the documented local-only value the sample events
+ * in events/ are signed with, so `serverless invoke local` with them is accepted by this stack too.
+ */
+export const LOCAL_WEBHOOK_SIGNING_KEY = "markid-local-webhook-signing-key";
+export const WEBHOOK_PATH = "/markid/webhook";
+const HOST = "127.0.0.1";
+
+export interface LocalStack {
+  readonly settings: LocalStackSettings;
+  readonly simulator: Simulator;
+  /** The built-in AWS gateway; undefined when the stack runs against another endpoint (LocalStack). */
+  readonly aws: LocalAws | undefined;
+  readonly awsEndpoint: string;
+  readonly resources: ProvisionedResources;
+  /** The secret's value at start (the simulator's key pair and signing key). */
+  readonly secretValue: MarkIdSecretValue;
+  readonly webhookUrl: string;
+  /** What the handlers were given in process.env. */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
+  readonly published: PublishedFeed;
+  /** Every startVerification batch so far, oldest first. */
+  readonly batches: readonly BatchReport[];
+  /** SQS client for the stack's endpoint. */
+  readonly sqs: SQSClient;
+  /** Sends a verification request to the request queue; returns its MessageId. */
+  enqueue(body: unknown): Promise<string>;
+  /** Runs the credential check now, besides its timer. */
+  runCredentialCheck(): Promise<Invocation<unknown>>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the stack's one-line reports go (batches, webhooks, timer, published messages). Default: nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Starts everything `npm start` runs: the Mark ID simulator, local AWS (or an existing endpoint),
+ * the provisioned resources, and the three functions behind their event sources — the SQS poller,
+ * the HTTP API for the webhook, the credential-check timer. The handlers are imported only after
+ * process.env describes this stack, because they read their configuration once per container.
+ * One stack per process (see loadHandlers).
+ */
+export async function startLocalStack(
+  partial: Partial<LocalStackSettings> = {},
+  options: StartOptions = {},
+): Promise<LocalStack> {
+  const settings: LocalStackSettings = { ...DEFAULT_SETTINGS, ...partial };
+  const log = options.log ?? (() => undefined);
+  const say = (line: string) => log(timestamped(line));
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+
+  try {
+    if (settings.awsEndpoint !== undefined) checkLocalEndpoint(settings.awsEndpoint);
+    const secretValue: MarkIdSecretValue = {
+      apiKey: DEFAULT_API_KEY,
+      apiSecret: DEFAULT_API_SECRET,
+      webhookSigningKey: LOCAL_WEBHOOK_SIGNING_KEY,
+    };
+    const simulator = await startSimulator({
+      host: HOST,
+      port: settings.simulatorPort,
+      apiKey: secretValue.apiKey,
+      apiSecret: secretValue.apiSecret,
+      webhookSigningKey: secretValue.webhookSigningKey,
+      tokenBalance: settings.tokenBalance,
+      webhookRetryIntervalMs: settings.webhookRetryIntervalMs,
+    });
+    closers.push(() => simulator.close());
+
+    let aws: LocalAws | undefined;
+    if (settings.awsEndpoint === undefined) {
+      const started = await startLocalAws({ host: HOST, port: settings.awsPort, region: settings.region });
+      aws = started;
+      closers.push(() => started.close());
+    }
+    const awsEndpoint = settings.awsEndpoint ?? aws?.url ?? "";
+
+    const names = resourceNames(settings.stage);
+    const resources = await provisionLocalResources({
+      endpoint: awsEndpoint,
+      region: settings.region,
+      ...names,
+      secretValue,
+      maxReceiveCount: settings.maxReceiveCount,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+    });
+
+    const functionEnvironment = handlerEnvironment(settings, awsEndpoint, simulator.url, resources);
+    Object.assign(process.env, functionEnvironment);
+    const handlers = await loadHandlers(functionEnvironment);
+
+    const published = new PublishedFeed({
+      events: resources.eventsTopicArn,
+      alerts: resources.alertsTopicArn,
+    });
+    const stopPrinting = published.subscribe((record) => say(describePublished(record)));
+    closers.push(() => Promise.resolve(stopPrinting()));
+
+    const clientConfig = localAwsClientConfig(awsEndpoint, settings.region);
+    const sqs = new SQSClient(clientConfig);
+    closers.push(() => Promise.resolve(sqs.destroy()));
+
+    if (aws !== undefined) {
+      const stopHook = aws.sns.onPublish((message) => {
+        const attributes = Object.fromEntries(
+          Object.entries(message.messageAttributes).map(([name, value]) => [name, value.stringValue]),
+        );
+        published.add(message.topicArn, message.message, attributes);
+      });
+      closers.push(() => Promise.resolve(stopHook()));
+    } else {
+      const tap: SnsTap = await startSnsTap({
+        clientConfig,
+        sqs,
+        queueName: `${SERVICE}-${settings.stage}-console-tap`,
+        topicArns: [resources.eventsTopicArn, resources.alertsTopicArn],
+        feed: published,
+        onError: (problem) => say(`tap    ${problem}`),
+      });
+      closers.push(() => tap.stop());
+    }
+
+    const http: HttpApiServer = await startHttpApiServer({
+      host: HOST,
+      port: settings.webhookPort,
+      region: settings.region,
+      stage: settings.stage,
+      routes: [
+        {
+          method: "POST",
+          path: WEBHOOK_PATH,
+          fn: FUNCTIONS.verificationWebhook,
+          handler: handlers.verificationWebhook,
+        },
+      ],
+      onRequest: (report) => say(describeHttp(report)),
+    });
+    closers.push(() => http.close());
+    const webhookUrl = `${http.url}${WEBHOOK_PATH}`;
+    simulator.control.setWebhookUrl(webhookUrl);
+
+    const batches: BatchReport[] = [];
+    const poller: SqsPoller = startSqsPoller({
+      client: sqs,
+      queueUrl: resources.requestQueueUrl,
+      queueArn: resources.requestQueueArn,
+      region: settings.region,
+      stage: settings.stage,
+      fn: FUNCTIONS.startVerification,
+      handler: handlers.startVerification,
+      batchSize: settings.batchSize,
+      batchingWindowMs: settings.batchingWindowMs,
+      maxConcurrency: settings.maxConcurrency,
+      receiveWaitSeconds: settings.receiveWaitSeconds,
+      onBatch: (report) => {
+        batches.push(report);
+        say(describeBatch(report, settings.visibilityTimeoutSeconds, settings.maxReceiveCount));
+      },
+      onError: (problem) => say(`sqs    ${problem}`),
+    });
+    closers.push(() => poller.stop());
+
+    const schedule: Schedule = startSchedule({
+      fn: FUNCTIONS.checkCredentials,
+      handler: handlers.checkCredentials,
+      intervalMs: settings.credentialCheckIntervalSeconds * 1000,
+      region: settings.region,
+      stage: settings.stage,
+      ruleName: `${SERVICE}-${settings.stage}-check-credentials`,
+      onRun: (invocation) => say(describeScheduleRun(invocation)),
+    });
+    closers.push(() => schedule.stop());
+
+    return {
+      settings,
+      simulator,
+      aws,
+      awsEndpoint,
+      resources,
+      secretValue,
+      webhookUrl,
+      functionEnvironment,
+      published,
+      batches,
+      sqs,
+      async enqueue(body) {
+        const sent = await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: resources.requestQueueUrl,
+            MessageBody: typeof body === "string" ? body : JSON.stringify(body),
+          }),
+        );
+        return sent.MessageId ?? "";
+      },
+      runCredentialCheck: () => schedule.runNow(),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/**
+ * The handlers' environment: what serverless.yml's provider.environment gives them, pointed at
+ * this stack. Variables the user already set for tuning (POWERTOOLS_LOG_LEVEL, RETRY_*...) are
+ * kept; those that name the stack's endpoints and resources are always the stack's.
+ */
+function handlerEnvironment(
+  settings: LocalStackSettings,
+  awsEndpoint: string,
+  simulatorUrl: string,
+  resources: ProvisionedResources,
+): Record<string, string> {
+  const keepIfSet = (name: string, fallback: string) => ({ [name]: process.env[name] || fallback });
+  return {
+    ...keepIfSet("POWERTOOLS_SERVICE_NAME", SERVICE),
+    ...keepIfSet("POWERTOOLS_METRICS_NAMESPACE", "MarkId"),
+    // Locally the console lines say what happened; handler logs on demand (POWERTOOLS_LOG_LEVEL=INFO).
+    ...keepIfSet("POWERTOOLS_LOG_LEVEL", "WARN"),
+    // EMF metric lines on stdout are for CloudWatch, not for a terminal.
+    ...keepIfSet("POWERTOOLS_METRICS_DISABLED", "true"),
+    ...keepIfSet("MARKID_SIGNATURE_HEADER", "Idenfy-Signature"),
+    ...settings.functionEnvironment,
+    ...localAwsEnvironment(awsEndpoint, settings.region),
+    ...resources.environment,
+    MARKID_BASE_URL: simulatorUrl,
+    STAGE: settings.stage,
+    // All concurrent invocations share one module instance here, i.e. one "container" and one
+    // rate limiter, so that container may use the whole account rate.
+    MARKID_MAX_CONTAINERS: "1",
+  };
+}

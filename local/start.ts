@@ -1,0 +1,43 @@
+// `npm start`: the whole system on loopback — Mark ID simulator, local AWS, the three functions
+// behind their event sources — with embedded defaults and no AWS account. See docs/local-stack.md.
+import { startBanner } from "./stack/banner";
+import { settingsFromEnvironment } from "./stack/settings";
+import { startLocalStack } from "./stack/stack";
+
+const parsed = settingsFromEnvironment(process.env);
+if (!parsed.ok) {
+  console.error(`npm start: invalid settings\n  ${parsed.problems.join("\n  ")}`);
+  process.exit(1);
+}
+
+const started = Date.now();
+let stack;
+try {
+  stack = await startLocalStack(parsed.settings, { log: (line) => console.log(line) });
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const inUse = (error as { code?: unknown }).code === "EADDRINUSE";
+  console.error(
+    inUse
+      ? `npm start: a port is already in use (${message}). Set SIMULATOR_PORT, LOCAL_AWS_PORT or WEBHOOK_PORT.`
+      : `npm start: could not start the local stack: ${message}`,
+  );
+  process.exit(1);
+}
+console.log(startBanner(stack, Date.now() - started));
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      console.log("Stopping now.");
+      process.exit(130);
+    }
+    stopping = true;
+    console.log("\nStopping (Ctrl-C again to force)...");
+    void stack.close().then(() => {
+      console.log("Stopped.");
+      process.exit(0);
+    });
+  });
+}
