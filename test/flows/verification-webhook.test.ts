@@ -1,0 +1,280 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  processVerificationWebhook,
+  type WebhookFlowDependencies,
+  type WebhookOutcome,
+} from "../../lib/flows/verification-webhook";
+import type { WebhookHttpRequest } from "../../lib/flows/webhook-request";
+import { createSigningKeySource } from "../../lib/flows/webhook-signing-key";
+import { signWebhookBody, verifyWebhookSignature } from "../../lib/markid/webhook-signature";
+import type { VerificationCompletedEvent } from "../../lib/messages";
+import { useStack } from "../support/stack";
+
+/* The webhook flow's decisions over the local stack (real SDK clients, real HTTP). */
+
+const stack = useStack();
+const KEY = "TestingKey";
+const HEADER = "Idenfy-Signature";
+const PEER_BODY = readFileSync(
+  new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url),
+);
+const SETTINGS = { maxBodyBytes: 262_144, signatureHeader: HEADER };
+
+let secretName = "";
+
+beforeAll(() => {
+  secretName = `markid/webhook-flow-${process.pid}`;
+  stack().aws.secrets.put(
+    secretName,
+    JSON.stringify({ apiKey: "a", apiSecret: "b", webhookSigningKey: KEY }),
+  );
+});
+
+afterEach(() => {
+  stack().aws.faults.clear();
+});
+
+function flowDependencies(): WebhookFlowDependencies {
+  const deps = stack().newContainer({ env: { MARKID_SECRET_ID: secretName } });
+  return {
+    signingKey: createSigningKeySource({ credentials: deps.credentials }),
+    deliveries: deps.deliveries,
+    notifier: deps.notifier,
+  };
+}
+
+async function run(request: WebhookHttpRequest, deps: WebhookFlowDependencies): Promise<WebhookOutcome> {
+  return processVerificationWebhook(request, deps, SETTINGS).match(
+    (handled): WebhookOutcome => handled,
+    (refused): WebhookOutcome => refused,
+  );
+}
+
+function delivery(fields: { scanRef?: string; final?: boolean; overall?: string } = {}) {
+  const body = JSON.stringify({
+    clientId: 42,
+    scanRef: fields.scanRef ?? `scan-${randomUUID()}`,
+    final: fields.final ?? true,
+    status: { overall: fields.overall ?? "APPROVED", fraudTags: "not-a-list", autoFace: 7 },
+    data: { docFirstName: "A" },
+  });
+  return { body, headers: { [HEADER.toLowerCase()]: signWebhookBody(body, KEY) } };
+}
+
+function eventsFor(scanRef: string): VerificationCompletedEvent[] {
+  return stack()
+    .aws.sns.published(stack().resources.eventsTopicArn)
+    .map((message) => JSON.parse(message.message) as VerificationCompletedEvent)
+    .filter((event) => event.scanRef === scanRef);
+}
+
+describe("deduplication by scanRef, final and overall status", () => {
+  it("publishes the automatic result, the final one, and a later re-review; refuses exact repeats", async () => {
+    const deps = flowDependencies();
+    const scanRef = `scan-${randomUUID()}`;
+    const automatic = delivery({ scanRef, final: false });
+    const reviewed = delivery({ scanRef, final: true });
+    const reReviewed = delivery({ scanRef, final: true, overall: "DENIED" });
+
+    expect((await run(automatic, deps)).kind).toBe("accepted");
+    expect((await run(automatic, deps)).kind).toBe("duplicate");
+    expect((await run(reviewed, deps)).kind).toBe("accepted");
+    expect((await run(reReviewed, deps)).kind).toBe("accepted");
+    expect((await run(reviewed, deps)).kind).toBe("duplicate");
+
+    expect(eventsFor(scanRef).map((event) => [event.final, event.overall])).toEqual([
+      [false, "APPROVED"],
+      [true, "APPROVED"],
+      [true, "DENIED"],
+    ]);
+    // Lenient: a numeric clientId is kept as a string, odd status fields become empty, not refusals.
+    expect(eventsFor(scanRef)[0]).toMatchObject({ clientId: "42", fraudTags: [], autoFace: null });
+  });
+
+  it("publishes anyway, with a warning, when the dedupe record cannot be read", async () => {
+    const deps = flowDependencies();
+    const { body, headers } = delivery();
+    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    stack().aws.faults.inject({ service: "dynamodb", operation: "GetItem", error: "internal" });
+
+    const outcome = await run({ body, headers }, deps);
+
+    expect(outcome).toMatchObject({ kind: "accepted", warnings: [{ kind: "dedupe-check-failed" }] });
+    expect(eventsFor(scanRef)).toHaveLength(1);
+  });
+
+  it("still accepts when the delivery cannot be marked, and a resend publishes again", async () => {
+    const deps = flowDependencies();
+    const { body, headers } = delivery();
+    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    stack().aws.faults.inject({ service: "dynamodb", operation: "PutItem", error: "internal" });
+
+    expect(await run({ body, headers }, deps)).toMatchObject({
+      kind: "accepted",
+      warnings: [{ kind: "mark-delivered-failed", error: { service: "dynamodb", operation: "PutItem" } }],
+    });
+    stack().aws.faults.clear();
+    expect(await run({ body, headers }, deps)).toMatchObject({ kind: "accepted", warnings: [] });
+    expect(eventsFor(scanRef)).toHaveLength(2);
+    expect((await run({ body, headers }, deps)).kind).toBe("duplicate");
+  });
+
+  it("does not mark a delivery whose publish failed", async () => {
+    const deps = flowDependencies();
+    const { body, headers } = delivery();
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+
+    expect(await run({ body, headers }, deps)).toMatchObject({
+      kind: "unavailable",
+      reason: "publish-failed",
+    });
+    stack().aws.faults.clear();
+    expect((await run({ body, headers }, deps)).kind).toBe("accepted");
+  });
+});
+
+describe("signature mismatch", () => {
+  it("re-reads the key for a well-formed wrong signature, at most once per interval", async () => {
+    const deps = flowDependencies();
+    const { body } = delivery();
+    const wrong = { [HEADER]: signWebhookBody(body, "not-the-key") };
+    await run(delivery(), deps); // warm the cache
+    const reads = () => stack().aws.calls("secretsmanager", "GetSecretValue");
+    const before = reads();
+
+    expect(await run({ body, headers: wrong }, deps)).toEqual({
+      kind: "rejected",
+      reason: "signature-mismatch",
+      keyRefreshed: true,
+    });
+    expect(await run({ body, headers: wrong }, deps)).toEqual({
+      kind: "rejected",
+      reason: "signature-mismatch",
+      keyRefreshed: false,
+    });
+    expect(reads() - before).toBe(1);
+  });
+
+  it("does not re-read the key for a header that is not a signature at all", async () => {
+    const deps = flowDependencies();
+    await run(delivery(), deps);
+    const before = stack().aws.calls("secretsmanager", "GetSecretValue");
+    const { body } = delivery();
+
+    expect(await run({ body, headers: { [HEADER]: "sha256=garbage" } }, deps)).toMatchObject({
+      reason: "signature-mismatch",
+      keyRefreshed: false,
+    });
+    expect(stack().aws.calls("secretsmanager", "GetSecretValue")).toBe(before);
+  });
+
+  it("is unavailable (not refused) when the re-read fails: the key may have rotated", async () => {
+    const deps = flowDependencies();
+    await run(delivery(), deps);
+    stack().aws.faults.inject({ service: "secretsmanager", operation: "GetSecretValue", error: "internal" });
+    const { body } = delivery();
+
+    expect(await run({ body, headers: { [HEADER]: signWebhookBody(body, "rotated") } }, deps)).toMatchObject({
+      kind: "unavailable",
+      reason: "signing-key-unavailable",
+      error: { service: "secretsmanager", retryable: true },
+    });
+  });
+
+  it("names the missing fields of a signed payload, not their values", async () => {
+    const deps = flowDependencies();
+    const body = JSON.stringify({ status: {}, data: { docNumber: "SECRET-1" } });
+    expect(await run({ body, headers: { [HEADER]: signWebhookBody(body, KEY) } }, deps)).toEqual({
+      kind: "rejected",
+      reason: "invalid-payload",
+      fields: ["scanRef", "clientId", "final", "status.overall"],
+    });
+  });
+});
+
+describe("property: never throws, never accepts a body its signature does not match", () => {
+  const jsonResult = fc
+    .record(
+      {
+        scanRef: fc.string({ minLength: 1, maxLength: 20 }),
+        clientId: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+        final: fc.oneof(fc.boolean(), fc.constant("yes")),
+        status: fc.record({ overall: fc.string({ maxLength: 10 }) }, { requiredKeys: [] }),
+        data: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => Buffer.from(JSON.stringify(value)));
+  const validResult = fc
+    .record({
+      scanRef: fc.string({ minLength: 1, maxLength: 20 }),
+      clientId: fc.string({ minLength: 1, maxLength: 10 }),
+      final: fc.boolean(),
+      status: fc.record({ overall: fc.constantFrom("APPROVED", "DENIED", "SUSPECTED") }),
+    })
+    .map((value) => Buffer.from(JSON.stringify(value)));
+  const bodies = fc.oneof(
+    fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+    fc.string({ maxLength: 300 }).map((text) => Buffer.from(text)),
+    jsonResult,
+    validResult,
+    fc.constant(PEER_BODY),
+  );
+  const signatureFor = (body: Buffer) =>
+    fc.oneof(
+      fc.constant(signWebhookBody(body, KEY)),
+      fc.constant(signWebhookBody(body, KEY).toUpperCase()),
+      fc.constant(signWebhookBody(body, "another-key")),
+      fc.constant(signWebhookBody(Buffer.concat([body, Buffer.from(" ")]), KEY)),
+      fc.stringMatching(/^[0-9a-f]{64}$/),
+      fc.string({ maxLength: 80 }),
+      fc.constant(undefined),
+    );
+  const headerName = fc.constantFrom(HEADER, HEADER.toLowerCase(), HEADER.toUpperCase(), "X-Signature");
+  const request = bodies.chain((body) =>
+    fc.record({
+      body: fc.constant(body),
+      base64: fc.boolean(),
+      name: headerName,
+      signature: signatureFor(body),
+      extra: fc.dictionary(
+        fc.string({ maxLength: 20 }),
+        fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+      ),
+    }),
+  );
+
+  it("holds for arbitrary bodies and headers", async () => {
+    const deps = flowDependencies();
+    let handled = 0;
+    await fc.assert(
+      fc.asyncProperty(request, async ({ body, base64, name, signature, extra }) => {
+        const headers: Record<string, string | undefined> = { ...extra };
+        if (signature !== undefined) headers[name] = signature;
+        const outcome = await run(
+          {
+            body: base64 ? body.toString("base64") : body.toString("utf8"),
+            isBase64Encoded: base64,
+            headers,
+          },
+          deps,
+        );
+        if (outcome.kind === "accepted" || outcome.kind === "duplicate") {
+          handled += 1;
+          // The bytes the flow verified: what a text body decodes to, or the base64 body's bytes.
+          const signedBytes = base64 ? body : Buffer.from(body.toString("utf8"), "utf8");
+          const presented = Object.entries(headers)
+            .filter(([key, value]) => key.toLowerCase() === HEADER.toLowerCase() && value !== undefined)
+            .map(([, value]) => value!);
+          expect(presented.some((value) => verifyWebhookSignature(signedBytes, value, KEY))).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // Not vacuous: correctly signed results were accepted along the way.
+    expect(handled).toBeGreaterThan(0);
+  });
+});
