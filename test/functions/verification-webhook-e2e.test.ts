@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler } from "../../functions/verification-webhook";
+import type { VerificationCompletedEvent } from "../../lib/messages";
+import { localAwsEnvironment } from "../../local/aws/index";
+import { webhookEvent } from "../support/api-gateway-event";
+import { lambdaContext } from "../support/lambda-context";
+import { useOutputCapture } from "../support/output-capture";
+import { STACK_SECRET, useStack } from "../support/stack";
+
+/*
+ * End to end: the simulator creates a dummy verification and POSTs its signed result webhook to a
+ * tiny HTTP server standing in for API Gateway, which turns it into a payload v2 event for the
+ * exported `handler` — configured from the environment exactly as in Lambda (real SDK clients
+ * through AWS_ENDPOINT_URL), not from injected dependencies.
+ */
+
+const stack = useStack();
+const logs = useOutputCapture();
+const CLIENT_ID = "e2e-client-Q7731";
+
+let gateway: Server;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  const { resources, simulator, aws } = stack();
+  Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
+    MARKID_BASE_URL: simulator.url,
+    STAGE: "e2e",
+  });
+  gateway = createServer((request, response) => {
+    void readBody(request)
+      .then(async (body) => {
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.join(",") : (value ?? ""),
+          ]),
+        );
+        const reply = await handler(
+          webhookEvent(body, headers),
+          lambdaContext(10_000, "verificationWebhook"),
+        );
+        response.writeHead(reply.statusCode ?? 200, reply.headers as Record<string, string>);
+        response.end(reply.body ?? "");
+      })
+      .catch(() => {
+        // As API Gateway does when the function fails.
+        response.writeHead(500, { "content-type": "application/json" });
+        response.end('{"message":"Internal Server Error"}');
+      });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+  const { port } = gateway.address() as AddressInfo;
+  simulator.control.setWebhookUrl(`http://127.0.0.1:${port}/markid/webhook`);
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await new Promise<void>((resolve) => gateway.close(() => resolve()));
+});
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function dummyVerification(externalRef: string): Promise<string> {
+  const token = await stack()
+    .newContainer()
+    .markId.createToken({ clientId: CLIENT_ID, dummyStatus: "APPROVED", externalRef });
+  await stack().simulator.control.flushWebhooks();
+  return token._unsafeUnwrap().scanRef;
+}
+
+function eventsFor(scanRef: string): VerificationCompletedEvent[] {
+  return stack()
+    .aws.sns.published(stack().resources.eventsTopicArn)
+    .map((message) => JSON.parse(message.message) as VerificationCompletedEvent)
+    .filter((event) => event.type === "verification.completed" && event.scanRef === scanRef);
+}
+
+const deliveriesFor = (scanRef: string) =>
+  stack()
+    .simulator.control.webhooks()
+    .filter((delivery) => delivery.body.includes(scanRef));
+
+describe("Mark ID → webhook → SNS", () => {
+  it("publishes the dummy result the simulator sends, and answers it 200", async () => {
+    const scanRef = await dummyVerification("order-e2e-1");
+
+    expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([200]);
+    const [event, ...more] = eventsFor(scanRef);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      type: "verification.completed",
+      scanRef,
+      clientId: CLIENT_ID,
+      externalRef: "order-e2e-1",
+      final: false,
+      overall: "APPROVED",
+    });
+  });
+
+  it("is resent by Mark ID after a 503 (SNS failing) and published once SNS recovers", async () => {
+    // Three failed Publish calls: the handler's SDK client tries three times, then gives up.
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal", count: 3 });
+    const scanRef = await dummyVerification("order-e2e-2");
+
+    expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([503, 200]);
+    expect(eventsFor(scanRef)).toHaveLength(1);
+  });
+
+  it("logs nothing of the payload: no clientId, signature, key or data value", () => {
+    const output = logs();
+    expect(output).toContain("webhook accepted");
+    const deliveries = stack().simulator.control.webhooks();
+    expect(deliveries.length).toBeGreaterThan(0);
+    const dataValues = deliveries.flatMap((delivery) => {
+      const payload = JSON.parse(delivery.body) as { data?: Record<string, unknown> };
+      return leaves(payload.data).filter((value) => value.length >= 5);
+    });
+    expect(dataValues.length).toBeGreaterThan(0);
+    const forbidden = [
+      CLIENT_ID,
+      STACK_SECRET.apiKey,
+      STACK_SECRET.apiSecret,
+      STACK_SECRET.webhookSigningKey,
+      ...deliveries.map((delivery) => delivery.signature),
+      ...dataValues,
+    ];
+    for (const value of forbidden) expect(output, `log contains ${value}`).not.toContain(value);
+  });
+});
+
+function leaves(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(leaves);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(leaves);
+  return [];
+}
