@@ -207,7 +207,7 @@ export function createStartVerificationFlow(
           ...base,
           outcome: "publish-failed",
           identifier: published.error.code,
-          reason: published.error.message,
+          reason: describeAwsError(published.error),
         });
   }
 
