@@ -43,6 +43,11 @@ export function createHandler(
       // per container: the one error this handler throws, since no record can be processed
       // without configuration (Lambda then returns the whole batch to the queue).
       container ??= buildContainer(getDependencies(), options);
+      if (!Array.isArray(event.Records)) {
+        // Not an SQS batch (a hand-made invoke): nothing to process, nothing to give back.
+        logger.error("event without Records: not an SQS batch");
+        return { batchItemFailures: [] };
+      }
       const { flow, limit } = container;
       const recordHandler = limit((record: SQSRecord) => processRecord(flow, record, context));
       // A processor per invocation: its state is per batch, and a shared one would mix the

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHandler, handler } from "../../functions/start-verification";
 import { ALERT_TYPES } from "../../lib/messages";
@@ -154,6 +155,27 @@ describe("a batch", () => {
     const records = [sqsRecord(body(unique("req"))), sqsRecord(body(unique("req")))];
     const response = await handlerFor(broken)(sqsEvent(records), lambdaContext());
     expect(response.batchItemFailures).toEqual(failures(records.map((r) => r.messageId)));
+  });
+});
+
+describe("the documented sample event (events/sqs-start-verification.json)", () => {
+  it("acknowledges all three records as events/README.md says: one session, two failure events", async () => {
+    const sample = JSON.parse(readFileSync("events/sqs-start-verification.json", "utf8")) as SQSEvent;
+    const response = await handlerFor(stack().newContainer())(sample, lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(events().map((e) => [e["type"], e["requestId"], e["fields"]])).toEqual(
+      expect.arrayContaining([
+        ["verification.session-created", "req-0001-5f0c2a", undefined],
+        ["verification.failed", "req-0002-9d41b7", ["clientId"]],
+        ["verification.failed", undefined, ["(root)"]],
+      ]),
+    );
+    expect(events()).toHaveLength(3);
+  });
+
+  it("an event that is not an SQS batch is not a crash", async () => {
+    const response = await handlerFor(stack().newContainer())({} as SQSEvent, lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [] });
   });
 });
 
