@@ -1,0 +1,191 @@
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { describeAwsError } from "../aws/aws-error";
+import { describeCredentialsError, type CredentialsError } from "../aws/credentials";
+import { describeMarkIdError, type MarkIdError } from "../markid/errors";
+import type { AlertState, AlertType } from "../messages";
+import type { Dependencies } from "../runtime/dependencies";
+import {
+  credentialCheckAlerts,
+  type AlertStep,
+  type CredentialCheckOutcome,
+} from "./check-credentials-alerts";
+import { describeProof, proofFromError, type ProbeProof } from "./check-credentials-proof";
+import { executeWithPolicy, type AttemptContext, type ExecutionFailure } from "./execute";
+
+export type { CredentialCheckOutcome } from "./check-credentials-alerts";
+
+/** One alert the check raised or cleared; `sent: false` means deduplicated (or nothing to resolve). */
+export interface CredentialCheckAlert {
+  readonly type: AlertType;
+  readonly state: AlertState;
+  readonly sent: boolean;
+  /** Set when the alert could not be recorded or published (log-safe). */
+  readonly error?: string;
+}
+
+/** What the scheduled check returns and logs. Every field is log-safe. */
+export interface CredentialCheckSummary {
+  readonly outcome: CredentialCheckOutcome;
+  readonly probePath: string;
+  /** Probe calls made (0 when the secret could not be read). */
+  readonly attempts: number;
+  /** Whether the secret was re-read after an UNAUTHORIZED reply. */
+  readonly credentialsRefreshed: boolean;
+  readonly alerts: readonly CredentialCheckAlert[];
+  /** How Mark ID answered (`HTTP 400 BAD_VALUE`) or what failed. */
+  readonly detail: string;
+  /** The reply proved the key pair but suggests MARKID_PROBE_PATH is wrong (404, 405, JSON_ERROR...). */
+  readonly suspectProbePath: boolean;
+}
+
+export type CheckCredentialsDependencies = Pick<
+  Dependencies,
+  "credentials" | "markId" | "alerter" | "refreshCredentials" | "retry" | "budget" | "limiter"
+>;
+
+export interface CheckCredentialsOptions {
+  /** Config MARKID_PROBE_PATH. The client refuses /api/v2/token whatever is configured. */
+  readonly probePath: string;
+  /** Config MARKID_TIMEOUT_MS: per call, capped to the time left. */
+  readonly timeoutMs: number;
+  /** The invocation's deadline (context.getRemainingTimeInMillis). */
+  readonly remainingTimeMs: () => number;
+  readonly safetyMarginMs?: number;
+}
+
+type ProbeResult =
+  | { readonly ok: true; readonly proof: ProbeProof; readonly attempts: number }
+  | { readonly ok: false; readonly failure: ExecutionFailure };
+
+/**
+ * Proves the Mark ID key pair without spending anything (never POST /api/v2/token), under the
+ * error policy: transient failures retried within the deadline and budget, UNAUTHORIZED answered
+ * by one re-read of the secret. Raises or clears the alerts the result calls for and never
+ * rejects: every ending, a failing alert included, is in the summary.
+ */
+export async function checkCredentials(
+  deps: CheckCredentialsDependencies,
+  options: CheckCredentialsOptions,
+): Promise<CredentialCheckSummary> {
+  const { probePath } = options;
+  // Read first, so a secret problem is told apart (and judged permanent or not) before any call.
+  const secretError = await deps.credentials.get().match(
+    (): CredentialsError | null => null,
+    (error): CredentialsError | null => error,
+  );
+  if (secretError !== null) {
+    const detail = describeCredentialsError(secretError);
+    const permanent = secretError.kind === "secret-malformed" || !secretError.retryable;
+    return finish(deps, {
+      outcome: "secrets-unavailable",
+      probePath,
+      attempts: 0,
+      credentialsRefreshed: false,
+      detail,
+      suspectProbePath: false,
+      steps: credentialCheckAlerts("secrets-unavailable", {
+        probePath,
+        detail,
+        secretPermanentlyUnusable: permanent,
+      }),
+    });
+  }
+
+  let credentialsRefreshed = false;
+  let attempts = 0;
+  const probe = await executeWithPolicy(
+    ({ timeBudgetMs }: AttemptContext): ResultAsync<ProbeProof, MarkIdError> =>
+      deps.markId
+        .probe(probePath, { timeoutMs: Math.max(1, Math.min(options.timeoutMs, timeBudgetMs)) })
+        .map((reply): ProbeProof => ({ status: reply.status, identifier: null, suspectProbePath: false }))
+        .orElse((error) => {
+          const proof = proofFromError(error);
+          return proof === null ? probeFailed(error) : probeProved(proof);
+        }),
+    {
+      ...deps.retry,
+      remainingTimeMs: options.remainingTimeMs,
+      ...(options.safetyMarginMs === undefined ? {} : { safetyMarginMs: options.safetyMarginMs }),
+      budget: deps.budget,
+      limiter: deps.limiter,
+      refreshCredentials: () =>
+        deps.refreshCredentials().map((refreshed) => {
+          credentialsRefreshed = true;
+          return refreshed;
+        }),
+      onAttempt: (info) => {
+        attempts = info.attempt;
+      },
+    },
+  ).match(
+    (proof): ProbeResult => ({ ok: true, proof, attempts }),
+    (failure): ProbeResult => ({ ok: false, failure }),
+  );
+
+  const outcome = probe.ok ? "ok" : outcomeOf(probe.failure);
+  const detail = probe.ok ? describeProof(probe.proof) : describeFailure(probe.failure);
+  return finish(deps, {
+    outcome,
+    probePath,
+    attempts: probe.ok ? probe.attempts : probe.failure.attempts,
+    credentialsRefreshed,
+    detail,
+    suspectProbePath: probe.ok && probe.proof.suspectProbePath,
+    steps: credentialCheckAlerts(outcome, { probePath, detail, secretPermanentlyUnusable: false }),
+  });
+}
+
+// Typed helpers so orElse's two branches share one Result type.
+const probeFailed = (error: MarkIdError): ResultAsync<ProbeProof, MarkIdError> => errAsync(error);
+const probeProved = (proof: ProbeProof): ResultAsync<ProbeProof, MarkIdError> => okAsync(proof);
+
+function outcomeOf(failure: ExecutionFailure): CredentialCheckOutcome {
+  if (failure.error.kind === "credentials-unavailable") return "secrets-unavailable";
+  if (failure.error.kind === "invalid-request") return "probe-refused";
+  switch (failure.reason) {
+    case "credentials-unchanged":
+    case "credentials-rejected":
+      return "credentials-invalid";
+    case "attempts-exhausted":
+    case "deadline":
+    case "budget-exhausted":
+    case "unknown-outcome":
+      return "unavailable";
+    case "not-retryable":
+      // Only an unproven reply stops here: UNAUTHORIZED without a way to refresh, in practice.
+      return failure.decision.action === "refresh-credentials" ? "credentials-invalid" : "unavailable";
+  }
+}
+
+function describeFailure(failure: ExecutionFailure): string {
+  return `${failure.reason} after ${failure.attempts} attempt(s): ${describeMarkIdError(failure.error)}`;
+}
+
+interface Finding extends Omit<CredentialCheckSummary, "alerts"> {
+  readonly steps: readonly AlertStep[];
+}
+
+async function finish(deps: CheckCredentialsDependencies, finding: Finding): Promise<CredentialCheckSummary> {
+  const { steps, ...summary } = finding;
+  const alerts: CredentialCheckAlert[] = [];
+  // One after the other: each step is a conditional write on its own alert type, no need to race.
+  for (const step of steps) {
+    const state: AlertState = step.action === "raise" ? "firing" : "resolved";
+    const result =
+      step.action === "raise"
+        ? deps.alerter.raise(step.type, step.summary)
+        : deps.alerter.clear(step.type, step.summary);
+    alerts.push(
+      await result.match(
+        ({ sent }): CredentialCheckAlert => ({ type: step.type, state, sent }),
+        (error): CredentialCheckAlert => ({
+          type: step.type,
+          state,
+          sent: false,
+          error: describeAwsError(error),
+        }),
+      ),
+    );
+  }
+  return { ...summary, alerts };
+}
