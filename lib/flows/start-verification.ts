@@ -402,7 +402,9 @@ export function createStartVerificationFlow(
     }
 
     // An error reply means Mark ID made no token, so the request may be tried again. A 2xx we
-    // could not read did make one: the claim is kept until its lease ends (see report notes).
+    // could not read did make one: the claim is kept, so a duplicate arriving before its lease
+    // ends spends no further credit (the session store has no "failed" state that would stop
+    // the redeliveries after it).
     if (error.kind !== "schema-mismatch") await release(request.requestId, claimId, observer);
 
     const alert = decision.alert === null ? undefined : await raiseAlert(decision.alert, failure, observer);
