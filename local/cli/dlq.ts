@@ -3,18 +3,15 @@
 //   npx tsx local/cli/dlq.ts list                 messages in the DLQ (ids and requestId; no bodies)
 //   npx tsx local/cli/dlq.ts redrive [--max N]    move them back to the request queue
 //
-// Redrive is receive → send to the request queue → delete, which works on any SQS (the local one
-// has no StartMessageMoveTask). A redriven message gets a new MessageId and a fresh receive count.
+// Redrive: see local/stack/redrive.ts (works on any SQS; a redriven message gets a new MessageId).
 import {
   ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
   GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
 import { parseArgs } from "node:util";
+import { receiveVisible, redriveDeadLetters } from "../stack/redrive";
 import { queueUrl, runCli, targetFromEnvironment } from "./target";
 
 const { values, positionals } = parseArgs({
@@ -23,26 +20,6 @@ const { values, positionals } = parseArgs({
   strict: true,
 });
 const target = targetFromEnvironment();
-
-/** Receives everything visible, holding each message for `holdSeconds`, up to `max`. */
-async function receiveAll(sqs: SQSClient, url: string, max: number, holdSeconds: number): Promise<Message[]> {
-  const messages: Message[] = [];
-  while (messages.length < max) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: Math.min(10, max - messages.length),
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: holdSeconds,
-        MessageSystemAttributeNames: ["All"],
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    if (Messages.length === 0) break;
-    messages.push(...Messages);
-  }
-  return messages;
-}
 
 /** The requestId of a request body, without printing the rest (it may hold a person's data). */
 function summary(message: Message): string {
@@ -66,7 +43,7 @@ runCli(target, async () => {
   const dlqUrl = await queueUrl(sqs, target.names.deadLetterQueueName);
   switch (positionals[0] ?? "") {
     case "list": {
-      const messages = await receiveAll(sqs, dlqUrl, 1000, 30);
+      const messages = await receiveVisible(sqs, dlqUrl, 1000, 30);
       for (const message of messages) console.log(summary(message));
       // Give them back at once: listing must not hide the messages from a redrive.
       for (let i = 0; i < messages.length; i += 10) {
@@ -95,24 +72,16 @@ runCli(target, async () => {
       break;
     }
     case "redrive": {
-      const sourceUrl = await queueUrl(sqs, target.names.requestQueueName);
-      const messages = await receiveAll(sqs, dlqUrl, Number(values.max) || 1000, 60);
-      for (const message of messages) {
-        await sqs.send(
-          new SendMessageCommand({
-            QueueUrl: sourceUrl,
-            MessageBody: message.Body ?? "",
-            ...(message.MessageAttributes === undefined
-              ? {}
-              : { MessageAttributes: message.MessageAttributes }),
-          }),
-        );
-        await sqs.send(
-          new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle ?? "" }),
-        );
-        console.log(`redriven ${summary(message)}`);
-      }
-      console.log(`${messages.length} message(s) moved back to ${target.names.requestQueueName}`);
+      const moved = await redriveDeadLetters(
+        sqs,
+        {
+          deadLetterQueueUrl: dlqUrl,
+          sourceQueueUrl: await queueUrl(sqs, target.names.requestQueueName),
+          max: Number(values.max) || 1000,
+        },
+        (message) => console.log(`redriven ${summary(message)}`),
+      );
+      console.log(`${moved} message(s) moved back to ${target.names.requestQueueName}`);
       break;
     }
     default:

@@ -32,7 +32,7 @@ export interface LocalStackSettings {
   readonly tokenBalance: number;
   /** Pause between the simulator's webhook resends (Mark ID: 0.5 s). */
   readonly webhookRetryIntervalMs: number;
-  /** Environment for the handlers on top of what the stack sets (the demo's quick retries, ...). */
+  /** Defaults for the handlers' environment (a variable set in process.env wins), e.g. the demo's rate limit. */
   readonly functionEnvironment: Readonly<Record<string, string>>;
 }
 

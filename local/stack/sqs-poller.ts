@@ -52,6 +52,8 @@ export interface SqsPoller {
 const RECEIVE_ERROR_PAUSE_MS = 1000;
 /** On stop, how long to wait for invocations still running before giving up on them. */
 const STOP_GRACE_MS = 5000;
+/** Pause between short polls in the last fraction of a batching window. */
+const SHORT_POLL_PAUSE_MS = 50;
 
 /**
  * Lambda's SQS event source mapping, locally: `maxConcurrency` pollers each long-poll the queue,
@@ -98,9 +100,16 @@ async function collectBatch(options: SqsPollerOptions, signal: AbortSignal): Pro
   const messages = await receive(options, options.batchSize, options.receiveWaitSeconds, signal);
   if (messages.length === 0 || options.batchingWindowMs <= 0) return messages;
   const windowEnds = Date.now() + options.batchingWindowMs;
-  while (messages.length < options.batchSize && Date.now() < windowEnds && !signal.aborted) {
-    const waitSeconds = Math.min(20, Math.ceil((windowEnds - Date.now()) / 1000));
-    messages.push(...(await receive(options, options.batchSize - messages.length, waitSeconds, signal)));
+  // WaitTimeSeconds counts whole seconds: a long poll would overrun a window's last fraction of a
+  // second, so whole seconds are long-polled and the rest is short-polled with brief pauses.
+  while (messages.length < options.batchSize && !signal.aborted) {
+    const remainingMs = windowEnds - Date.now();
+    if (remainingMs <= 0) break;
+    const waitSeconds = Math.min(20, Math.floor(remainingMs / 1000));
+    const more = await receive(options, options.batchSize - messages.length, waitSeconds, signal);
+    messages.push(...more);
+    if (more.length === 0 && waitSeconds === 0)
+      await sleep(Math.min(SHORT_POLL_PAUSE_MS, remainingMs), undefined, { signal }).catch(() => undefined);
   }
   return messages;
 }

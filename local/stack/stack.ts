@@ -238,8 +238,9 @@ export async function startLocalStack(
 
 /**
  * The handlers' environment: what serverless.yml's provider.environment gives them, pointed at
- * this stack. Variables the user already set for tuning (POWERTOOLS_LOG_LEVEL, RETRY_*...) are
- * kept; those that name the stack's endpoints and resources are always the stack's.
+ * this stack. Tuning variables (POWERTOOLS_LOG_LEVEL, settings.functionEnvironment, any RETRY_*
+ * the user exports) are defaults that the user's environment overrides; those that name the
+ * stack's endpoints and resources are always the stack's.
  */
 function handlerEnvironment(
   settings: LocalStackSettings,
@@ -247,16 +248,20 @@ function handlerEnvironment(
   simulatorUrl: string,
   resources: ProvisionedResources,
 ): Record<string, string> {
-  const keepIfSet = (name: string, fallback: string) => ({ [name]: process.env[name] || fallback });
-  return {
-    ...keepIfSet("POWERTOOLS_SERVICE_NAME", SERVICE),
-    ...keepIfSet("POWERTOOLS_METRICS_NAMESPACE", "MarkId"),
+  const defaults: Record<string, string> = {
+    POWERTOOLS_SERVICE_NAME: SERVICE,
+    POWERTOOLS_METRICS_NAMESPACE: "MarkId",
     // Locally the console lines say what happened; handler logs on demand (POWERTOOLS_LOG_LEVEL=INFO).
-    ...keepIfSet("POWERTOOLS_LOG_LEVEL", "WARN"),
+    POWERTOOLS_LOG_LEVEL: "WARN",
     // EMF metric lines on stdout are for CloudWatch, not for a terminal.
-    ...keepIfSet("POWERTOOLS_METRICS_DISABLED", "true"),
-    ...keepIfSet("MARKID_SIGNATURE_HEADER", "Idenfy-Signature"),
+    POWERTOOLS_METRICS_DISABLED: "true",
+    MARKID_SIGNATURE_HEADER: "Idenfy-Signature",
     ...settings.functionEnvironment,
+  };
+  return {
+    ...Object.fromEntries(
+      Object.entries(defaults).map(([name, value]) => [name, process.env[name] || value]),
+    ),
     ...localAwsEnvironment(awsEndpoint, settings.region),
     ...resources.environment,
     MARKID_BASE_URL: simulatorUrl,

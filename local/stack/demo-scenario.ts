@@ -1,0 +1,380 @@
+import { randomBytes } from "node:crypto";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { localAwsClientConfig } from "../aws/index";
+import type { PublishedRecord } from "./published-feed";
+import { redriveDeadLetters } from "./redrive";
+import type { LocalStackSettings } from "./settings";
+import { startLocalStack, type LocalStack } from "./stack";
+import { until } from "./wait";
+
+export interface DemoStep {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What the step showed, or why it failed. */
+  readonly detail: string;
+  readonly durationMs: number;
+}
+
+export interface DemoSummary {
+  readonly ok: boolean;
+  readonly steps: readonly DemoStep[];
+  readonly durationMs: number;
+}
+
+export interface DemoOptions {
+  /** The demo's narration. Default: nowhere. */
+  readonly log?: (line: string) => void;
+  /** The stack's own lines (batches, webhooks, published messages). Default: nowhere. */
+  readonly stackLog?: (line: string) => void;
+  /** Overrides of the demo's stack settings. */
+  readonly settings?: Partial<LocalStackSettings>;
+  /** Longest wait for any one expected outcome. Default 20 s. */
+  readonly waitMs?: number;
+}
+
+/**
+ * The demo's stack: random ports (it runs beside `npm start`), a 2 s visibility timeout and a
+ * receive limit of 3 so give-backs and the DLQ show within seconds, a short batching window, and a
+ * Mark ID rate limit high enough that the client-side limiter does not pace the demo.
+ */
+export const DEMO_SETTINGS: Partial<LocalStackSettings> = {
+  simulatorPort: 0,
+  awsPort: 0,
+  webhookPort: 0,
+  stage: "demo",
+  visibilityTimeoutSeconds: 2,
+  maxReceiveCount: 3,
+  credentialCheckIntervalSeconds: 3600,
+  // serverless.yml waits up to 1 s to fill a batch; the demo sends one request at a time.
+  batchingWindowMs: 250,
+  webhookRetryIntervalMs: 100,
+  // Handler warnings (the token-limit step makes several) would drown the narration.
+  functionEnvironment: { MARKID_RATE_LIMIT_PER_HOUR: "36000", POWERTOOLS_LOG_LEVEL: "ERROR" },
+};
+
+interface Demo {
+  readonly stack: LocalStack;
+  readonly say: (line: string) => void;
+  readonly waitMs: number;
+  /** A requestId unique to this run. */
+  id(name: string): string;
+}
+
+const TOKEN_LIMIT = "markid.token-limit-reached";
+
+/**
+ * `npm run demo`: starts the local stack in this process and walks through what the system is
+ * for — a session and its result, idempotency, credential rotation, the token limit, a bad
+ * request — checking each outcome on the real messages and queues. Every step runs even when an
+ * earlier one failed; the summary says which passed.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
+  const started = Date.now();
+  const say = options.log ?? (() => undefined);
+  const steps: DemoStep[] = [];
+  const run = randomBytes(3).toString("hex");
+
+  let stack: LocalStack | undefined;
+  await step(steps, say, "Start the stack (simulator, local AWS, the three functions)", async () => {
+    stack = await startLocalStack(
+      { ...DEMO_SETTINGS, ...options.settings },
+      options.stackLog ? { log: options.stackLog } : {},
+    );
+    const s = stack.settings;
+    return `simulator ${stack.simulator.url}, AWS ${stack.awsEndpoint}, webhook ${stack.webhookUrl}; visibility ${s.visibilityTimeoutSeconds} s, DLQ after ${s.maxReceiveCount} receives, batching window ${s.batchingWindowMs} ms`;
+  });
+  if (stack === undefined) return { ok: false, steps, durationMs: Date.now() - started };
+
+  const demo: Demo = { stack, say, waitMs: options.waitMs ?? 20_000, id: (name) => `demo-${run}-${name}` };
+  try {
+    await step(steps, say, "A request becomes a session; its signed webhook a completed event", () =>
+      sessionAndResult(demo),
+    );
+    await step(steps, say, "A duplicate request spends no second token", () => duplicateRequest(demo));
+    await step(steps, say, "Rotated credentials are picked up without a failed request", () =>
+      rotatedCredentials(demo),
+    );
+    await step(steps, say, "Token limit: one alert, nothing lost, resolved after a top-up", () =>
+      tokenLimit(demo),
+    );
+    await step(steps, say, "A bad request ends in verification.failed", () => badRequest(demo));
+  } finally {
+    await stack.close();
+  }
+  return { ok: steps.every((s) => s.ok), steps, durationMs: Date.now() - started };
+}
+
+async function step(
+  steps: DemoStep[],
+  say: (line: string) => void,
+  name: string,
+  body: () => Promise<string>,
+): Promise<void> {
+  say(`\n▶ ${steps.length + 1}. ${name}`);
+  const started = Date.now();
+  try {
+    const detail = await body();
+    steps.push({ name, ok: true, detail, durationMs: Date.now() - started });
+    say(`  ✔ ${detail}`);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    steps.push({ name, ok: false, detail, durationMs: Date.now() - started });
+    say(`  ✘ ${detail}`);
+  }
+}
+
+// ---------------------------------------------------------------- helpers over the stack
+
+function waitEvent(
+  demo: Demo,
+  type: string,
+  predicate: (body: Readonly<Record<string, unknown>>) => boolean,
+  what: string,
+): Promise<PublishedRecord> {
+  return demo.stack.published.waitFor(
+    what,
+    (r) => r.topic === "events" && r.type === type && predicate(r.body),
+    demo.waitMs,
+  );
+}
+
+function events(demo: Demo, type: string, requestId: string): PublishedRecord[] {
+  return demo.stack.published.list(
+    (r) => r.topic === "events" && r.type === type && r.body["requestId"] === requestId,
+  );
+}
+
+function alerts(demo: Demo, type: string, state: string): PublishedRecord[] {
+  return demo.stack.published.list((r) => r.topic === "alerts" && r.type === type && r.state === state);
+}
+
+/** The poller deleted the message: the function acknowledged it. */
+function acknowledged(demo: Demo, messageId: string): boolean {
+  return demo.stack.batches.some((b) => b.deleted.includes(messageId));
+}
+
+function givenBack(demo: Demo, messageId: string): boolean {
+  return demo.stack.batches.some((b) => b.returned.includes(messageId));
+}
+
+/** Successful POST /api/v2/token calls the simulator answered: each one spent a token. */
+function tokensCreated(demo: Demo): number {
+  return demo.stack.simulator.control.requests().filter((r) => r.path === "/api/v2/token" && r.status === 201)
+    .length;
+}
+
+function short(id: unknown): string {
+  return String(id).slice(0, 8);
+}
+
+// ---------------------------------------------------------------- the steps
+
+async function sessionAndResult(demo: Demo): Promise<string> {
+  const requestId = demo.id("approved");
+  demo.say(
+    `  enqueue {"requestId":"${requestId}","dummyStatus":"APPROVED"}: Mark ID sends the result at once`,
+  );
+  await demo.stack.enqueue({ requestId, clientId: "demo-client-1", dummyStatus: "APPROVED" });
+  const session = await waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+  const scanRef = session.body["scanRef"];
+  if (typeof scanRef !== "string" || typeof session.body["authToken"] !== "string")
+    throw new Error("the session-created event has no scanRef or authToken");
+  const completed = await waitEvent(
+    demo,
+    "verification.completed",
+    (b) => b["scanRef"] === scanRef,
+    `verification.completed for scanRef ${scanRef}`,
+  );
+  if (completed.body["overall"] !== "APPROVED")
+    throw new Error(
+      `verification.completed says overall=${String(completed.body["overall"])}, expected APPROVED`,
+    );
+  // The event is published before the webhook's reply reaches the simulator, so wait for its record.
+  await until(
+    "the simulator's record of a webhook delivery answered 200",
+    () => demo.stack.simulator.control.webhooks().some((d) => d.body.includes(scanRef) && d.status === 200),
+    demo.waitMs,
+  );
+  return `session ${short(scanRef)}… created; signed webhook → 200 → verification.completed overall=APPROVED final=${String(completed.body["final"])}`;
+}
+
+async function duplicateRequest(demo: Demo): Promise<string> {
+  const requestId = demo.id("duplicate");
+  const body = { requestId, clientId: "demo-client-2" };
+  const balanceBefore = demo.stack.simulator.control.tokenBalance();
+  const tokensBefore = tokensCreated(demo);
+  demo.say(`  enqueue {"requestId":"${requestId}"} twice`);
+  await demo.stack.enqueue(body);
+  await waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+  const second = await demo.stack.enqueue(body);
+  await until("the duplicate acknowledged", () => acknowledged(demo, second), demo.waitMs);
+  await until(
+    "the session re-published for the duplicate",
+    () => events(demo, "verification.session-created", requestId).length >= 2,
+    demo.waitMs,
+  );
+
+  const scanRefs = new Set(
+    events(demo, "verification.session-created", requestId).map((r) => r.body["scanRef"]),
+  );
+  const spent = balanceBefore - demo.stack.simulator.control.tokenBalance();
+  const created = tokensCreated(demo) - tokensBefore;
+  if (scanRefs.size !== 1) throw new Error(`the duplicate got another session (${scanRefs.size} scanRefs)`);
+  if (spent !== 1 || created !== 1)
+    throw new Error(`${created} tokens created and ${spent} spent for one requestId, expected 1`);
+  return `2 messages, 1 token spent (balance ${balanceBefore} → ${balanceBefore - spent}); the duplicate re-published the same session ${short([...scanRefs][0])}…`;
+}
+
+async function rotatedCredentials(demo: Demo): Promise<string> {
+  const { stack } = demo;
+  const pair = {
+    apiKey: `demo-key-${randomBytes(3).toString("hex")}`,
+    apiSecret: randomBytes(16).toString("hex"),
+  };
+  // As `local/cli/simulator.ts rotate` does: the secret first, then Mark ID (see the reason there).
+  const secrets = new SecretsManagerClient(localAwsClientConfig(stack.awsEndpoint, stack.settings.region));
+  try {
+    await secrets.send(
+      new PutSecretValueCommand({
+        SecretId: stack.resources.secretArn,
+        SecretString: JSON.stringify({ ...stack.secretValue, ...pair }),
+      }),
+    );
+  } finally {
+    secrets.destroy();
+  }
+  stack.simulator.control.rotateCredentials(pair.apiKey, pair.apiSecret);
+  demo.say(
+    `  new key pair in Secrets Manager and at Mark ID (apiKey ${pair.apiKey}); the functions still cache the old one`,
+  );
+
+  const requestsBefore = stack.simulator.control.requests().length;
+  const requestId = demo.id("rotated");
+  const messageId = await stack.enqueue({ requestId, clientId: "demo-client-3" });
+  await waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+  await until("the request acknowledged", () => acknowledged(demo, messageId), demo.waitMs);
+
+  if (givenBack(demo, messageId)) throw new Error("the request was given back once before it succeeded");
+  const invalid = alerts(demo, "markid.credentials-invalid", "firing");
+  if (invalid.length > 0) throw new Error("a markid.credentials-invalid alert was raised");
+  const unauthorized = stack.simulator.control
+    .requests()
+    .slice(requestsBefore)
+    .filter((r) => !r.authorized).length;
+  return (
+    `${unauthorized} UNAUTHORIZED reply → key pair re-read from Secrets Manager → retried → session created on the ` +
+    "first delivery, no alert"
+  );
+}
+
+async function tokenLimit(demo: Demo): Promise<string> {
+  const { stack } = demo;
+  const control = stack.simulator.control;
+  const count = 6;
+  control.setTokenBalance(0);
+  demo.say(`  token balance 0; enqueue ${count} requests`);
+  const requestIds = Array.from({ length: count }, (_, i) => demo.id(`limit-${i + 1}`));
+  const messageIds: string[] = [];
+  for (const requestId of requestIds)
+    messageIds.push(await stack.enqueue({ requestId, clientId: "demo-client-4" }));
+
+  await stack.published.waitFor(
+    `a ${TOKEN_LIMIT} firing alert`,
+    (r) => r.topic === "alerts" && r.type === TOKEN_LIMIT && r.state === "firing",
+    demo.waitMs,
+  );
+  await until(
+    "every request tried and given back",
+    () => messageIds.every((id) => givenBack(demo, id)),
+    demo.waitMs,
+  );
+  if (messageIds.some((id) => acknowledged(demo, id)))
+    throw new Error("a request was acknowledged (deleted) while no token could be made");
+  const failed = requestIds.filter((id) => events(demo, "verification.failed", id).length > 0);
+  if (failed.length > 0)
+    throw new Error(`${failed.length} request(s) ended in verification.failed instead of being kept`);
+  if (stack.aws !== undefined) {
+    const held = new Set(
+      [
+        ...stack.aws.sqs.messages(stack.resources.requestQueueUrl),
+        ...stack.aws.sqs.messages(stack.resources.deadLetterQueueUrl),
+      ].map((m) => m.messageId),
+    );
+    const lost = messageIds.filter((id) => !held.has(id));
+    if (lost.length > 0) throw new Error(`${lost.length} request(s) are in neither the queue nor its DLQ`);
+  }
+  const firing = alerts(demo, TOKEN_LIMIT, "firing").length;
+  if (firing !== 1) throw new Error(`${firing} firing ${TOKEN_LIMIT} alerts for one condition, expected 1`);
+  const giveBacks = stack.batches.reduce(
+    (n, b) => n + b.returned.filter((id) => messageIds.includes(id)).length,
+    0,
+  );
+  demo.say(`  1 alert, ${giveBacks} give-backs, all ${count} requests kept; top-up to 100 tokens`);
+
+  control.setTokenBalance(100);
+  let redriven = 0;
+  await until(
+    "a session for every request after the top-up",
+    async () => {
+      if (requestIds.every((id) => events(demo, "verification.session-created", id).length > 0)) return true;
+      // A request that used up its receives meanwhile waits in the DLQ: redrive it, as an operator would.
+      redriven += await redriveDeadLetters(stack.sqs, {
+        deadLetterQueueUrl: stack.resources.deadLetterQueueUrl,
+        sourceQueueUrl: stack.resources.requestQueueUrl,
+      });
+      return false;
+    },
+    demo.waitMs,
+    250,
+  );
+  await stack.published.waitFor(
+    `a ${TOKEN_LIMIT} resolved alert`,
+    (r) => r.topic === "alerts" && r.type === TOKEN_LIMIT && r.state === "resolved",
+    demo.waitMs,
+  );
+  const spent = 100 - control.tokenBalance();
+  const resolved = alerts(demo, TOKEN_LIMIT, "resolved").length;
+  const firingAfter = alerts(demo, TOKEN_LIMIT, "firing").length;
+  if (spent !== count) throw new Error(`${spent} tokens spent for ${count} requests`);
+  if (resolved !== 1 || firingAfter !== 1)
+    throw new Error(`${firingAfter} firing and ${resolved} resolved alerts, expected one of each`);
+  return (
+    `${count} requests at 0 tokens → 1 firing alert, all kept (${giveBacks} give-backs` +
+    `${redriven > 0 ? `, ${redriven} redriven from the DLQ` : ""}); top-up → ${count} sessions, ${spent} tokens, 1 resolved alert`
+  );
+}
+
+async function badRequest(demo: Demo): Promise<string> {
+  const requestId = demo.id("bad");
+  demo.say(`  enqueue {"requestId":"${requestId}","locale":"xx"}: not a locale Mark ID knows`);
+  const messageId = await demo.stack.enqueue({ requestId, clientId: "demo-client-5", locale: "xx" });
+  const failed = await waitEvent(
+    demo,
+    "verification.failed",
+    (b) => b["requestId"] === requestId,
+    "verification.failed",
+  );
+  await until("the bad request acknowledged", () => acknowledged(demo, messageId), demo.waitMs);
+  const fields = Array.isArray(failed.body["fields"]) ? (failed.body["fields"] as unknown[]).map(String) : [];
+  if (!fields.some((f) => f.includes("locale")))
+    throw new Error(`verification.failed names fields [${fields.join(", ")}], not locale`);
+  if (givenBack(demo, messageId)) throw new Error("the bad request was given back (it will only fail again)");
+  const identifier =
+    typeof failed.body["identifier"] === "string" ? `, identifier ${failed.body["identifier"]}` : "";
+  return `verification.failed (fields: ${fields.join(", ")}${identifier}); the message acknowledged at once, not retried`;
+}

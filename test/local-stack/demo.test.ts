@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { runDemo } from "../../local/stack/demo-scenario";
+import { formatDemoSummary } from "../../local/stack/demo-table";
+
+// `npm run demo` in-process: the local stack with the real handlers, every step of the scenario.
+// The CI proof that the demo passes. One stack per process (the handlers keep their configuration
+// per container), so this file runs nothing else.
+
+describe("npm run demo", () => {
+  it("passes every step", { timeout: 90_000 }, async () => {
+    const summary = await runDemo();
+    const table = formatDemoSummary(summary);
+    expect(summary.steps.map((step) => step.name)).toEqual([
+      "Start the stack (simulator, local AWS, the three functions)",
+      "A request becomes a session; its signed webhook a completed event",
+      "A duplicate request spends no second token",
+      "Rotated credentials are picked up without a failed request",
+      "Token limit: one alert, nothing lost, resolved after a top-up",
+      "A bad request ends in verification.failed",
+    ]);
+    expect(
+      summary.steps.filter((step) => !step.ok),
+      table,
+    ).toEqual([]);
+    expect(summary.ok).toBe(true);
+    expect(table).toContain(`${summary.steps.length}/${summary.steps.length} steps passed`);
+  });
+});
