@@ -140,14 +140,8 @@ describe("failures that end in a summary, not a crash", () => {
 
     const summary = await invoke(container);
     expect(summary.outcome).toBe("unavailable");
-    expect(summary.alerts).toEqual([
-      {
-        type: "markid.unavailable",
-        state: "firing",
-        sent: false,
-        error: expect.stringContaining("sns Publish"),
-      },
-    ]);
+    expect(summary.alerts).toMatchObject([{ type: "markid.unavailable", state: "firing", sent: false }]);
+    expect(summary.alerts[0]?.error).toContain("sns Publish failed");
 
     // Nothing was lost: the next run, with SNS back, sends it.
     stack().aws.faults.clear();
