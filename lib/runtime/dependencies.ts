@@ -39,7 +39,9 @@ export interface Dependencies {
   readonly budget: RetryBudget;
   readonly limiter: RateLimiter;
   /** Re-reads the key pair after an UNAUTHORIZED reply; shared by concurrent callers. */
-  readonly refreshCredentials: (used?: MarkIdApiCredentials) => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
+  readonly refreshCredentials: (
+    used?: MarkIdApiCredentials,
+  ) => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
   readonly now: () => number;
 }
 
@@ -96,9 +98,10 @@ export function createDependencies(config: Config, overrides: DependencyOverride
       credentials
         .refresh(used)
         .map(({ changed }) => ({ changed }))
-        .mapErr(
-          (error): MarkIdError => ({ kind: "credentials-unavailable", message: describeCredentialsError(error) }),
-        ),
+        .mapErr((error): MarkIdError => ({
+          kind: "credentials-unavailable",
+          message: describeCredentialsError(error),
+        })),
     now,
   };
 }
