@@ -58,7 +58,7 @@ Local stack up in ${(startupMs / 1000).toFixed(1)} s. Everything listens on 127.
 ${rows.map(([label, text]) => `  ${label.padEnd(width)}  ${text}`).join("\n")}
 
 Published events and alerts print below, one line each (identifiers and statuses only: never an
-authToken, a redirect URL or a person's data). Handler logs: POWERTOOLS_LOG_LEVEL=INFO npm start.
+authToken, a redirect URL or a person's data). Handler logs: POWERTOOLS_LOG_LEVEL=WARN npm start.
 
 Try:
 ${tries.map(([command, what]) => `  # ${what}\n  ${command}`).join("\n")}

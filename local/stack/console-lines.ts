@@ -66,12 +66,38 @@ export function describeScheduleRun(invocation: Invocation<unknown>): string {
   const head = `timer  checkCredentials (${invocation.durationMs} ms)`;
   switch (invocation.kind) {
     case "returned":
-      return `${head} → ${cut(JSON.stringify(invocation.value) ?? "no result", 200)}`;
+      return `${head} → ${describeSummary(invocation.value)}`;
     case "threw":
       return `${head} → threw: ${cut(invocation.error instanceof Error ? invocation.error.message : String(invocation.error), 160)}`;
     case "timed-out":
       return `${head} → timed out`;
   }
+}
+
+/**
+ * The check's summary (every field log-safe by contract) as `key=value` pairs: scalars as they
+ * are, lists of alerts as `type:state` for those actually sent (the check reports every clear it
+ * tried, most of which find nothing firing).
+ */
+function describeSummary(summary: unknown): string {
+  if (typeof summary !== "object" || summary === null) return cut(String(summary), 160);
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(summary)) {
+    if (Array.isArray(value)) {
+      const sent = value
+        .filter(
+          (item: unknown) =>
+            typeof item === "object" && item !== null && (item as { sent?: unknown }).sent !== false,
+        )
+        .map((item: Record<string, unknown>) =>
+          [item["type"], item["state"]].filter((v): v is string => typeof v === "string").join(":"),
+        );
+      if (sent.length > 0) parts.push(`${name}=${sent.join(",")}`);
+    } else if (typeof value !== "object" || value === null) {
+      parts.push(`${name}=${typeof value === "string" && /\s/.test(value) ? `"${value}"` : String(value)}`);
+    }
+  }
+  return cut(parts.join(" "), 240);
 }
 
 export function timestamped(line: string, now = new Date()): string {

@@ -48,8 +48,7 @@ export const DEMO_SETTINGS: Partial<LocalStackSettings> = {
   // serverless.yml waits up to 1 s to fill a batch; the demo sends one request at a time.
   batchingWindowMs: 250,
   webhookRetryIntervalMs: 100,
-  // Handler warnings (the token-limit step makes several) would drown the narration.
-  functionEnvironment: { MARKID_RATE_LIMIT_PER_HOUR: "36000", POWERTOOLS_LOG_LEVEL: "ERROR" },
+  functionEnvironment: { MARKID_RATE_LIMIT_PER_HOUR: "36000" },
 };
 
 interface Demo {

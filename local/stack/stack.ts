@@ -251,8 +251,9 @@ function handlerEnvironment(
   const defaults: Record<string, string> = {
     POWERTOOLS_SERVICE_NAME: SERVICE,
     POWERTOOLS_METRICS_NAMESPACE: "MarkId",
-    // Locally the console lines say what happened; handler logs on demand (POWERTOOLS_LOG_LEVEL=INFO).
-    POWERTOOLS_LOG_LEVEL: "WARN",
+    // The console lines say what happened (a given-back record, an alert); the handlers' own JSON
+    // logs are on demand: POWERTOOLS_LOG_LEVEL=WARN (or INFO, DEBUG) npm start.
+    POWERTOOLS_LOG_LEVEL: "ERROR",
     // EMF metric lines on stdout are for CloudWatch, not for a terminal.
     POWERTOOLS_METRICS_DISABLED: "true",
     MARKID_SIGNATURE_HEADER: "Idenfy-Signature",

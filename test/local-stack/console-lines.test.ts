@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeBatch, describePublished } from "../../local/stack/console-lines";
+import { describeBatch, describePublished, describeScheduleRun } from "../../local/stack/console-lines";
 import { PublishedFeed } from "../../local/stack/published-feed";
 
 const topics = { events: "arn:events", alerts: "arn:alerts" };
@@ -79,5 +79,26 @@ describe("console lines", () => {
       5,
     );
     expect(line).toContain("1 deleted, 2 returned (back in 10 s; 1 at receive 5/5 → DLQ)");
+  });
+});
+
+describe("credential check line", () => {
+  it("shows the summary's scalars and only the alerts actually sent", () => {
+    const line = describeScheduleRun({
+      kind: "returned",
+      durationMs: 5,
+      value: {
+        outcome: "ok",
+        attempts: 1,
+        detail: "HTTP 400 BAD_VALUE",
+        alerts: [
+          { type: "markid.credentials-invalid", state: "resolved", sent: false },
+          { type: "markid.unavailable", state: "resolved", sent: true },
+        ],
+      },
+    });
+    expect(line).toBe(
+      'timer  checkCredentials (5 ms) → outcome=ok attempts=1 detail="HTTP 400 BAD_VALUE" alerts=markid.unavailable:resolved',
+    );
   });
 });
