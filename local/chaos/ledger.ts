@@ -1,0 +1,350 @@
+import type { PublishedMessage, SqsMessageSnapshot } from "../aws/index";
+import type { RecordedRequest, WebhookDelivery } from "../simulator/index";
+import type { BatchReport } from "../stack/sqs-poller";
+import type { ChaosRequest } from "./requests";
+
+/*
+ * The figures of a chaos run, computed after it from what the run recorded: the messages sent,
+ * everything published on the two topics, the dead-letter queue, the poller's batch reports, the
+ * simulator's request log and webhook deliveries, and the handlers' JSON log lines. Pure, so the
+ * arithmetic is tested on its own (test/reliability/chaos-ledger.test.ts).
+ */
+
+export interface SentMessage {
+  readonly messageId: string;
+  readonly requestId: string;
+  /** A second copy of a request already sent (a duplicate delivery). */
+  readonly duplicate: boolean;
+}
+
+export interface Disruption {
+  readonly name: string;
+  /** An AWS outage the webhook depends on (Secrets Manager, SNS), as opposed to a Mark ID event. */
+  readonly hitsWebhooks: boolean;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly detail: string;
+}
+
+export interface ChaosObservations {
+  readonly requests: readonly ChaosRequest[];
+  readonly sent: readonly SentMessage[];
+  readonly published: readonly PublishedMessage[];
+  readonly eventsTopicArn: string;
+  readonly alertsTopicArn: string;
+  readonly deadLetters: readonly SqsMessageSnapshot[];
+  /** Messages still in the request queue at the end (visible, in flight or delayed). */
+  readonly leftInQueue: readonly SqsMessageSnapshot[];
+  readonly batches: readonly BatchReport[];
+  /** The simulator's log of POST /api/v2/token. */
+  readonly tokenCalls: readonly RecordedRequest[];
+  readonly webhooks: readonly WebhookDelivery[];
+  /** Replies to the signed resends of already accepted webhooks (duplicates on purpose). */
+  readonly manualResends: readonly { readonly status: number; readonly body: string }[];
+  /** The handlers' log lines, parsed (JSON lines only). */
+  readonly logLines: readonly Readonly<Record<string, unknown>>[];
+  readonly disruptions: readonly Disruption[];
+  readonly alertWindowSeconds: number;
+  /** How far around an outage a webhook attempt may lie and still be hurt by it (SDK retries). */
+  readonly outageToleranceMs: number;
+}
+
+export interface AlertFigures {
+  readonly firing: number;
+  readonly resolved: number;
+  /** Firings of this type less than a window after the previous one with no resolve between. */
+  readonly extraFirings: number;
+}
+
+export interface ChaosFigures {
+  readonly requests: number;
+  readonly messagesSent: number;
+  readonly duplicatesSent: number;
+  readonly invocations: number;
+  /** Records handed to the handler (redeliveries counted each time). */
+  readonly recordsProcessed: number;
+  readonly recordsAcknowledged: number;
+  readonly recordsGivenBack: number;
+  /** Invocations that threw, timed out or returned an invalid batch response. */
+  readonly failedInvocations: number;
+  readonly outcomes: {
+    readonly sessionCreated: number;
+    readonly failureEvent: number;
+    readonly deadLettered: number;
+    /** In the DLQ although its session was published (an acknowledgement was lost). */
+    readonly deadLetteredWithSession: number;
+    /** Still in the request queue when the run stopped (only when it stopped on its time limit). */
+    readonly unfinished: number;
+    readonly lost: number;
+  };
+  readonly failureReasons: Readonly<Record<string, number>>;
+  /** Per record outcome as the handler logged it (session-created, in-progress, markid-failed...). */
+  readonly recordOutcomes: Readonly<Record<string, number>>;
+  readonly markId: {
+    readonly tokenCalls: number;
+    readonly tokensMade: number;
+    /** Calls that failed, by the label the handler logged (identifier, HTTP_<status>, timeout...). */
+    readonly failedCalls: Readonly<Record<string, number>>;
+    readonly failedShare: number;
+  };
+  readonly duplicates: {
+    /** requestIds for which Mark ID made more than one token. */
+    readonly requestIdsWithExtraTokens: number;
+    readonly extraTokens: number;
+    /** …of which after an outcome the flow could not know (timeout, reset, unreadable reply). */
+    readonly explainedByUnknownOutcome: number;
+    readonly unexplained: number;
+    /** requestIds whose session-created events name more than one scanRef. */
+    readonly conflictingSessions: number;
+    readonly sessionEventsRepublished: number;
+  };
+  readonly alerts: Readonly<Record<string, AlertFigures>>;
+  readonly webhooks: {
+    readonly results: number;
+    readonly attempts: number;
+    readonly accepted: number;
+    readonly neverAccepted: number;
+    /** Never accepted, and not explained by an outage that overlapped its resends. */
+    readonly lostOutsideOutages: number;
+    readonly nonOkReplies: Readonly<Record<string, number>>;
+    readonly completedEvents: number;
+    readonly duplicateCompletedEvents: number;
+    readonly resendsSent: number;
+    readonly resendsAnsweredDuplicate: number;
+  };
+}
+
+const tally = (counts: Record<string, number>, key: string, by = 1) => {
+  counts[key] = (counts[key] ?? 0) + by;
+};
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+export function computeFigures(o: ChaosObservations): ChaosFigures {
+  const requestOfMessage = new Map(o.sent.map((message) => [message.messageId, message.requestId]));
+  const events = o.published
+    .filter((message) => message.topicArn === o.eventsTopicArn)
+    .map((message) => parseObject(message.message) ?? {});
+  const alerts = o.published
+    .filter((message) => message.topicArn === o.alertsTopicArn)
+    .map((message) => ({ body: parseObject(message.message) ?? {}, at: Date.parse(message.timestamp) }));
+
+  // Final state of every requestId.
+  const sessions = new Map<string, Set<string>>();
+  let sessionEvents = 0;
+  const failed = new Map<string, string>();
+  const completed = new Map<string, number>();
+  for (const event of events) {
+    switch (event["type"]) {
+      case "verification.session-created": {
+        const requestId = text(event["requestId"]);
+        if (requestId === undefined) break;
+        sessionEvents += 1;
+        const scanRefs = sessions.get(requestId) ?? new Set<string>();
+        scanRefs.add(text(event["scanRef"]) ?? "?");
+        sessions.set(requestId, scanRefs);
+        break;
+      }
+      case "verification.failed": {
+        const requestId =
+          text(event["requestId"]) ?? requestOfMessage.get(text(event["messageId"]) ?? "") ?? undefined;
+        if (requestId !== undefined && !failed.has(requestId))
+          failed.set(requestId, text(event["reason"]) ?? "?");
+        break;
+      }
+      case "verification.completed": {
+        const key = `${text(event["scanRef"])}|${String(event["final"])}|${text(event["overall"])}`;
+        completed.set(key, (completed.get(key) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  const requestIdOf = (message: SqsMessageSnapshot) =>
+    requestOfMessage.get(message.messageId) ?? text(parseObject(message.body)?.["requestId"]) ?? message.messageId;
+  const deadLettered = new Set(o.deadLetters.map(requestIdOf));
+  const inQueue = new Set(o.leftInQueue.map(requestIdOf));
+
+  let sessionCreated = 0;
+  let failureEvent = 0;
+  let deadOnly = 0;
+  let deadWithSession = 0;
+  let unfinished = 0;
+  let lost = 0;
+  const failureReasons: Record<string, number> = {};
+  for (const request of o.requests) {
+    const id = request.requestId;
+    if (sessions.has(id)) {
+      sessionCreated += 1;
+      if (deadLettered.has(id)) deadWithSession += 1;
+    } else if (failed.has(id)) {
+      failureEvent += 1;
+      tally(failureReasons, failed.get(id) ?? "?");
+    } else if (deadLettered.has(id)) {
+      deadOnly += 1;
+    } else if (inQueue.has(id)) {
+      unfinished += 1;
+    } else {
+      lost += 1;
+    }
+  }
+
+  // What the handler logged per record, and per requestId the give-backs that leave Mark ID's
+  // side unknown (a token may have been made without the flow learning of it).
+  const recordOutcomes: Record<string, number> = {};
+  const failedCalls: Record<string, number> = {};
+  const unknownOutcome = new Set<string>();
+  for (const line of o.logLines) {
+    const message = text(line["message"]);
+    const outcome = text(line["outcome"]);
+    const requestId = text(line["requestId"]);
+    if ((message === "record acknowledged" || message === "record given back to the queue") && outcome) {
+      tally(recordOutcomes, outcome);
+      const identifier = text(line["identifier"]);
+      if (
+        requestId !== undefined &&
+        (outcome === "unknown-outcome" ||
+          outcome === "unknown-outcome-failed" ||
+          (outcome === "markid-failed" && identifier === "schema-mismatch"))
+      )
+        unknownOutcome.add(requestId);
+    }
+    if (message?.startsWith("Mark ID call failed")) tally(failedCalls, text(line["identifier"]) ?? "?");
+  }
+
+  // Tokens per requestId, from what Mark ID (the simulator) answered 2xx.
+  const tokensPerRequest = new Map<string, number>();
+  let tokensMade = 0;
+  for (const call of o.tokenCalls) {
+    if (call.status < 200 || call.status > 299) continue;
+    tokensMade += 1;
+    const ref = text(parseObject(call.body)?.["externalRef"]) ?? "?";
+    tokensPerRequest.set(ref, (tokensPerRequest.get(ref) ?? 0) + 1);
+  }
+  let withExtra = 0;
+  let extraTokens = 0;
+  let explained = 0;
+  for (const [requestId, tokens] of tokensPerRequest) {
+    if (tokens <= 1) continue;
+    withExtra += 1;
+    extraTokens += tokens - 1;
+    if (unknownOutcome.has(requestId)) explained += 1;
+  }
+  const totalFailedCalls = Object.values(failedCalls).reduce((sum, n) => sum + n, 0);
+
+  return {
+    requests: o.requests.length,
+    messagesSent: o.sent.length,
+    duplicatesSent: o.sent.filter((message) => message.duplicate).length,
+    invocations: o.batches.length,
+    recordsProcessed: o.batches.reduce((sum, batch) => sum + batch.messageIds.length, 0),
+    recordsAcknowledged: o.batches.reduce((sum, batch) => sum + batch.deleted.length, 0),
+    recordsGivenBack: o.batches.reduce((sum, batch) => sum + batch.returned.length, 0),
+    failedInvocations: o.batches.filter((batch) => batch.outcome !== "returned").length,
+    outcomes: {
+      sessionCreated,
+      failureEvent,
+      deadLettered: deadOnly,
+      deadLetteredWithSession: deadWithSession,
+      unfinished,
+      lost,
+    },
+    failureReasons,
+    recordOutcomes,
+    markId: {
+      tokenCalls: o.tokenCalls.length,
+      tokensMade,
+      failedCalls,
+      failedShare: o.tokenCalls.length === 0 ? 0 : totalFailedCalls / o.tokenCalls.length,
+    },
+    duplicates: {
+      requestIdsWithExtraTokens: withExtra,
+      extraTokens,
+      explainedByUnknownOutcome: explained,
+      unexplained: withExtra - explained,
+      conflictingSessions: [...sessions.values()].filter((scanRefs) => scanRefs.size > 1).length,
+      sessionEventsRepublished: sessionEvents - sessions.size,
+    },
+    alerts: alertFigures(alerts, o.alertWindowSeconds),
+    webhooks: webhookFigures(o, completed),
+  };
+}
+
+function alertFigures(
+  alerts: readonly { readonly body: Record<string, unknown>; readonly at: number }[],
+  windowSeconds: number,
+): Record<string, AlertFigures> {
+  const byType: Record<string, { firing: number; resolved: number; extra: number; open?: number }> = {};
+  for (const { body, at } of alerts) {
+    const type = text(body["type"]) ?? "?";
+    const entry = (byType[type] ??= { firing: 0, resolved: 0, extra: 0 });
+    if (body["state"] === "resolved") {
+      entry.resolved += 1;
+      delete entry.open;
+      continue;
+    }
+    entry.firing += 1;
+    if (entry.open !== undefined && at - entry.open < windowSeconds * 1000) entry.extra += 1;
+    else entry.open = at;
+  }
+  return Object.fromEntries(
+    Object.entries(byType).map(([type, entry]) => [
+      type,
+      { firing: entry.firing, resolved: entry.resolved, extraFirings: entry.extra },
+    ]),
+  );
+}
+
+function webhookFigures(o: ChaosObservations, completed: ReadonlyMap<string, number>): ChaosFigures["webhooks"] {
+  const byBody = new Map<string, WebhookDelivery[]>();
+  const nonOk: Record<string, number> = {};
+  for (const delivery of o.webhooks) {
+    if (delivery.status === "skipped") continue;
+    const attempts = byBody.get(delivery.body) ?? [];
+    attempts.push(delivery);
+    byBody.set(delivery.body, attempts);
+    if (delivery.status !== 200) tally(nonOk, String(delivery.status));
+  }
+  let accepted = 0;
+  let neverAccepted = 0;
+  let lostOutside = 0;
+  for (const attempts of byBody.values()) {
+    if (attempts.some((attempt) => attempt.status === 200)) {
+      accepted += 1;
+      continue;
+    }
+    neverAccepted += 1;
+    const first = Math.min(...attempts.map((attempt) => attempt.at));
+    const last = Math.max(...attempts.map((attempt) => attempt.at));
+    const tolerance = o.outageToleranceMs;
+    const duringOutage = o.disruptions.some(
+      (d) => d.hitsWebhooks && first <= d.endedAt + tolerance && last + tolerance >= d.startedAt,
+    );
+    if (!duringOutage) lostOutside += 1;
+  }
+  const resendsAnsweredDuplicate = o.manualResends.filter(
+    (reply) => reply.status === 200 && parseObject(reply.body)?.["status"] === "duplicate",
+  ).length;
+  return {
+    results: byBody.size,
+    attempts: [...byBody.values()].reduce((sum, attempts) => sum + attempts.length, 0),
+    accepted,
+    neverAccepted,
+    lostOutsideOutages: lostOutside,
+    nonOkReplies: nonOk,
+    completedEvents: [...completed.values()].reduce((sum, n) => sum + n, 0),
+    duplicateCompletedEvents: [...completed.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+    resendsSent: o.manualResends.length,
+    resendsAnsweredDuplicate,
+  };
+}

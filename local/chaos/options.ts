@@ -1,0 +1,106 @@
+import * as z from "zod";
+
+/** What a chaos run does; every value has a default sized for the full run (10,000 requests). */
+export interface ChaosOptions {
+  /** Distinct verification requests (requestIds). */
+  readonly requests: number;
+  /** Seeds the request mix and the duplicate schedule (the simulator's fault draws are not seeded). */
+  readonly seed: number;
+  /** Share of POST /api/v2/token calls answered with an injected fault. */
+  readonly faultShare: number;
+  /** Share of requests sent a second time (duplicate deliveries). */
+  readonly duplicateShare: number;
+  /** Share of accepted result webhooks resent on purpose, signed, to check their deduplication. */
+  readonly webhookResendShare: number;
+  /** Concurrent invocations of start-verification (the event source's maximum concurrency). */
+  readonly pollers: number;
+  /** Records of one batch processed at once (Config BATCH_CONCURRENCY). */
+  readonly batchConcurrency: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  /** Config MARKID_TIMEOUT_MS: also sets how long the latency fault holds a call. */
+  readonly markIdTimeoutMs: number;
+  /** Length of the Secrets Manager and SNS outages. */
+  readonly outageMs: number;
+  /** How long the token balance stays at 0 after the token-limit alert fired. */
+  readonly exhaustionHoldMs: number;
+  /** Messages waiting in the request queue at most (the feeder waits above it). */
+  readonly backlog: number;
+  /** The run gives up (and reports unfinished requests) after this long. */
+  readonly maxWallMs: number;
+  /** Config MARKID_TOKEN_UNKNOWN_OUTCOME. */
+  readonly unknownOutcome: "redeliver" | "fail";
+  /** Pause between the simulator's webhook resends (Mark ID: 500 ms, 3 resends). */
+  readonly webhookRetryIntervalMs: number;
+}
+
+export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
+  requests: 10_000,
+  seed: 20_240_601,
+  faultShare: 0.35,
+  duplicateShare: 0.05,
+  webhookResendShare: 0.03,
+  pollers: 16,
+  batchConcurrency: 10,
+  visibilityTimeoutSeconds: 4,
+  maxReceiveCount: 5,
+  markIdTimeoutMs: 800,
+  outageMs: 3000,
+  exhaustionHoldMs: 1000,
+  backlog: 400,
+  maxWallMs: 15 * 60_000,
+  unknownOutcome: "redeliver",
+  webhookRetryIntervalMs: 500,
+};
+
+const share = z.coerce.number().min(0).max(1);
+const positive = z.coerce.number().int().positive();
+
+const overrides = z
+  .object({
+    requests: positive,
+    seed: z.coerce.number().int(),
+    faultShare: share,
+    duplicateShare: share,
+    webhookResendShare: share,
+    pollers: positive.max(200),
+    batchConcurrency: positive.max(10),
+    visibilityTimeoutSeconds: positive.max(43_200),
+    maxReceiveCount: positive.max(1000),
+    markIdTimeoutMs: positive,
+    outageMs: positive,
+    exhaustionHoldMs: positive,
+    backlog: positive,
+    maxWallMs: positive,
+    unknownOutcome: z.enum(["redeliver", "fail"]),
+    webhookRetryIntervalMs: positive,
+  })
+  .partial()
+  .strict();
+
+/** `--requests 500 --fault-share 0.4`, or CHAOS_REQUESTS=500 in the environment (flags win). */
+export function parseChaosArguments(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): { ok: true; options: ChaosOptions; writeDocs: boolean } | { ok: false; problem: string } {
+  const given: Record<string, string> = {};
+  if (env["CHAOS_REQUESTS"]) given["requests"] = env["CHAOS_REQUESTS"];
+  let writeDocs = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--write-docs") {
+      writeDocs = true;
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match === null) return { ok: false, problem: `unexpected argument ${arg}` };
+    const name = (match[1] ?? "").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) return { ok: false, problem: `--${match[1]} needs a value` };
+    given[name] = value;
+  }
+  const parsed = overrides.safeParse(given);
+  if (!parsed.success) return { ok: false, problem: z.prettifyError(parsed.error) };
+  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+  return { ok: true, options: { ...DEFAULT_CHAOS_OPTIONS, ...defined }, writeDocs };
+}
