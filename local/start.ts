@@ -1,5 +1,6 @@
 // `npm start`: the whole system on loopback — Mark ID simulator, local AWS, the three functions
 // behind their event sources — with embedded defaults and no AWS account. See docs/local-stack.md.
+import { randomBytes } from "node:crypto";
 import { startBanner } from "./stack/banner";
 import { settingsFromEnvironment } from "./stack/settings";
 import { startLocalStack } from "./stack/stack";
@@ -25,6 +26,22 @@ try {
   process.exit(1);
 }
 console.log(startBanner(stack, Date.now() - started));
+
+if (parsed.sampleRequest) {
+  // The first thing a new user should see is the flow itself: request → session → signed result.
+  const requestId = `sample-${randomBytes(4).toString("hex")}`;
+  try {
+    await stack.enqueue({ requestId, clientId: "sample-client", dummyStatus: "APPROVED" });
+    console.log(
+      `Sent a sample request (requestId=${requestId}, dummy status APPROVED); its session and result print below. ` +
+        "LOCAL_SAMPLE_REQUEST=false skips it.\n",
+    );
+  } catch (error) {
+    console.error(
+      `npm start: the sample request could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

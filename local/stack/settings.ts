@@ -75,17 +75,19 @@ const environmentSchema = z.object({
   LOCAL_MAX_CONCURRENCY: positiveInt.max(100).optional(),
   CREDENTIAL_CHECK_INTERVAL_SECONDS: positiveInt.optional(),
   SIMULATOR_TOKEN_BALANCE: z.coerce.number().int().min(0).optional(),
+  LOCAL_SAMPLE_REQUEST: z.enum(["true", "false"]).optional(),
 });
 
 export const SETTINGS_VARIABLES = Object.keys(environmentSchema.shape);
 
 /**
  * Settings from the environment. Empty values count as unset (as in lib/config.ts); a bad value
- * is an error naming the variable, so `npm start` stops before anything listens.
+ * is an error naming the variable, so `npm start` stops before anything listens. `sampleRequest`
+ * is `npm start`'s own: one request sent at start, so a new user sees the flow with no other step.
  */
 export function settingsFromEnvironment(
   env: Readonly<Record<string, string | undefined>>,
-): { ok: true; settings: LocalStackSettings } | { ok: false; problems: string[] } {
+): { ok: true; settings: LocalStackSettings; sampleRequest: boolean } | { ok: false; problems: string[] } {
   const present = Object.fromEntries(
     SETTINGS_VARIABLES.map((name) => [name, env[name]]).filter(
       ([, value]) => value !== undefined && value !== "",
@@ -102,6 +104,7 @@ export function settingsFromEnvironment(
   const d = DEFAULT_SETTINGS;
   return {
     ok: true,
+    sampleRequest: e.LOCAL_SAMPLE_REQUEST !== "false",
     settings: {
       ...d,
       simulatorPort: e.SIMULATOR_PORT ?? d.simulatorPort,

@@ -48,7 +48,21 @@ describe("local function settings mirror serverless.yml", () => {
 
 describe("settingsFromEnvironment", () => {
   it("uses the defaults for an empty environment (empty values count as unset)", () => {
-    expect(settingsFromEnvironment({ SIMULATOR_PORT: "" })).toEqual({ ok: true, settings: DEFAULT_SETTINGS });
+    expect(settingsFromEnvironment({ SIMULATOR_PORT: "" })).toEqual({
+      ok: true,
+      settings: DEFAULT_SETTINGS,
+      sampleRequest: true,
+    });
+  });
+
+  it("skips the sample request only when told to", () => {
+    const sample = (value: string) => {
+      const parsed = settingsFromEnvironment({ LOCAL_SAMPLE_REQUEST: value });
+      return parsed.ok ? parsed.sampleRequest : `invalid: ${parsed.problems.join()}`;
+    };
+    expect(sample("false")).toBe(false);
+    expect(sample("true")).toBe(true);
+    expect(sample("no")).toMatch(/^invalid: LOCAL_SAMPLE_REQUEST/);
   });
 
   it("reads each override", () => {
