@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { localAwsClientConfig } from "../aws/index";
 import type { PublishedRecord } from "./published-feed";
-import { redriveDeadLetters } from "./redrive";
+import { redriveDeadLetters, visibleMessages } from "./redrive";
 import type { LocalStackSettings } from "./settings";
 import { startLocalStack, type LocalStack } from "./stack";
 import { until } from "./wait";
@@ -93,7 +93,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     await step(steps, say, "Rotated credentials are picked up without a failed request", () =>
       rotatedCredentials(demo),
     );
-    await step(steps, say, "Token limit: one alert, nothing lost, resolved after a top-up", () =>
+    await step(steps, say, "Token limit: one alert, nothing lost; top-up, resolved alert, redrive", () =>
       tokenLimit(demo),
     );
     await step(steps, say, "A bad request ends in verification.failed", () => badRequest(demo));
@@ -297,10 +297,13 @@ async function tokenLimit(demo: Demo): Promise<string> {
     (r) => r.topic === "alerts" && r.type === TOKEN_LIMIT && r.state === "firing",
     demo.waitMs,
   );
+  // Nothing is acknowledged while no token can be made: each request uses up its receives and
+  // waits in the DLQ, which is where the runbook's top-up-then-redrive finds it.
   await until(
-    "every request tried and given back",
-    () => messageIds.every((id) => givenBack(demo, id)),
+    "every request in the DLQ after its last receive",
+    async () => (await visibleMessages(stack.sqs, stack.resources.deadLetterQueueUrl)) >= count,
     demo.waitMs,
+    250,
   );
   if (messageIds.some((id) => acknowledged(demo, id)))
     throw new Error("a request was acknowledged (deleted) while no token could be made");
@@ -308,14 +311,9 @@ async function tokenLimit(demo: Demo): Promise<string> {
   if (failed.length > 0)
     throw new Error(`${failed.length} request(s) ended in verification.failed instead of being kept`);
   if (stack.aws !== undefined) {
-    const held = new Set(
-      [
-        ...stack.aws.sqs.messages(stack.resources.requestQueueUrl),
-        ...stack.aws.sqs.messages(stack.resources.deadLetterQueueUrl),
-      ].map((m) => m.messageId),
-    );
-    const lost = messageIds.filter((id) => !held.has(id));
-    if (lost.length > 0) throw new Error(`${lost.length} request(s) are in neither the queue nor its DLQ`);
+    const held = new Set(stack.aws.sqs.messages(stack.resources.deadLetterQueueUrl).map((m) => m.messageId));
+    const missing = messageIds.filter((id) => !held.has(id));
+    if (missing.length > 0) throw new Error(`${missing.length} request(s) are not in the DLQ`);
   }
   const firing = alerts(demo, TOKEN_LIMIT, "firing").length;
   if (firing !== 1) throw new Error(`${firing} firing ${TOKEN_LIMIT} alerts for one condition, expected 1`);
@@ -323,23 +321,20 @@ async function tokenLimit(demo: Demo): Promise<string> {
     (n, b) => n + b.returned.filter((id) => messageIds.includes(id)).length,
     0,
   );
-  demo.say(`  1 alert, ${giveBacks} give-backs, all ${count} requests kept; top-up to 100 tokens`);
+  demo.say(
+    `  1 alert, ${giveBacks} give-backs, all ${count} requests in the DLQ; top-up to 100 tokens, redrive`,
+  );
 
   control.setTokenBalance(100);
-  let redriven = 0;
+  const redriven = await redriveDeadLetters(stack.sqs, {
+    deadLetterQueueUrl: stack.resources.deadLetterQueueUrl,
+    sourceQueueUrl: stack.resources.requestQueueUrl,
+  });
+  if (redriven !== count) throw new Error(`${redriven} messages redriven from the DLQ, expected ${count}`);
   await until(
-    "a session for every request after the top-up",
-    async () => {
-      if (requestIds.every((id) => events(demo, "verification.session-created", id).length > 0)) return true;
-      // A request that used up its receives meanwhile waits in the DLQ: redrive it, as an operator would.
-      redriven += await redriveDeadLetters(stack.sqs, {
-        deadLetterQueueUrl: stack.resources.deadLetterQueueUrl,
-        sourceQueueUrl: stack.resources.requestQueueUrl,
-      });
-      return false;
-    },
+    "a session for every redriven request",
+    () => requestIds.every((id) => events(demo, "verification.session-created", id).length > 0),
     demo.waitMs,
-    250,
   );
   await stack.published.waitFor(
     `a ${TOKEN_LIMIT} resolved alert`,
@@ -353,8 +348,8 @@ async function tokenLimit(demo: Demo): Promise<string> {
   if (resolved !== 1 || firingAfter !== 1)
     throw new Error(`${firingAfter} firing and ${resolved} resolved alerts, expected one of each`);
   return (
-    `${count} requests at 0 tokens → 1 firing alert, all kept (${giveBacks} give-backs` +
-    `${redriven > 0 ? `, ${redriven} redriven from the DLQ` : ""}); top-up → ${count} sessions, ${spent} tokens, 1 resolved alert`
+    `${count} requests at 0 tokens → 1 firing alert, all kept (${giveBacks} give-backs, then the DLQ); ` +
+    `top-up and redrive of ${redriven} → ${count} sessions, ${spent} tokens, 1 resolved alert`
   );
 }
 

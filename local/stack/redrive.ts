@@ -1,5 +1,6 @@
 import {
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   type Message,
@@ -63,4 +64,12 @@ export async function redriveDeadLetters(
     onMoved(message);
   }
   return messages.length;
+}
+
+/** Messages visible in `queueUrl` now (SQS's ApproximateNumberOfMessages; exact on the local queue). */
+export async function visibleMessages(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 }

@@ -15,7 +15,7 @@ describe("npm run demo", () => {
       "A request becomes a session; its signed webhook a completed event",
       "A duplicate request spends no second token",
       "Rotated credentials are picked up without a failed request",
-      "Token limit: one alert, nothing lost, resolved after a top-up",
+      "Token limit: one alert, nothing lost; top-up, resolved alert, redrive",
       "A bad request ends in verification.failed",
     ]);
     expect(
