@@ -6,7 +6,18 @@ import { fixupPluginRules } from "@eslint/compat";
 import neverthrow from "eslint-plugin-neverthrow";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".serverless/", ".esbuild/", "coverage/", "dist/", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".serverless/",
+      ".esbuild/",
+      "coverage/",
+      "dist/",
+      "**/*.js",
+      "**/*.cjs",
+      "**/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

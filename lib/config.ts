@@ -54,14 +54,17 @@ export interface ConfigError {
   readonly message: string;
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Result<Config, ConfigError> {
+export function parseConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): Result<Config, ConfigError> {
   // Empty strings count as unset, so `FOO=` in a shell falls back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = configSchema.safeParse(present);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join(".");
-    const reason = issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message;
+    const reason =
+      issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message;
     return `${name} ${reason}`;
   });
   return err({

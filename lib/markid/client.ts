@@ -56,7 +56,11 @@ export interface MarkIdClient {
    */
   probe(path: string, options?: CallOptions): ResultAsync<ProbeReply, MarkIdError>;
   /** Calls any endpoint built with `defineEndpoint` over this client's transport. */
-  call<Req, Res>(endpoint: Endpoint<Req, Res>, input: Req, options?: CallOptions): ResultAsync<Res, MarkIdError>;
+  call<Req, Res>(
+    endpoint: Endpoint<Req, Res>,
+    input: Req,
+    options?: CallOptions,
+  ): ResultAsync<Res, MarkIdError>;
 }
 
 export function createMarkIdClient(options: MarkIdClientOptions): MarkIdClient {
@@ -81,7 +85,11 @@ export function createMarkIdClient(options: MarkIdClientOptions): MarkIdClient {
     probe: (path, callOptions) => {
       const refusal = probePathProblem(path);
       if (refusal !== undefined) {
-        return errAsync({ kind: "invalid-request", endpoint: path, issues: [{ path: "path", message: refusal }] });
+        return errAsync({
+          kind: "invalid-request",
+          endpoint: path,
+          issues: [{ path: "path", message: refusal }],
+        });
       }
       return transport
         .send({

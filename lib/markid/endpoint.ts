@@ -106,13 +106,15 @@ function encodeBody(
   input: unknown,
   maxRequestBytes: number | undefined,
 ): Result<string, readonly FieldIssue[]> {
-  return validate(schema, input).andThen((data) => stringify(data)).andThen((body) => {
-    if (body === undefined) return err([{ path: ROOT_PATH, message: "cannot be serialised as JSON" }]);
-    if (maxRequestBytes !== undefined && Buffer.byteLength(body, "utf8") > maxRequestBytes) {
-      return err([{ path: ROOT_PATH, message: `request body exceeds ${maxRequestBytes} bytes` }]);
-    }
-    return ok(body);
-  });
+  return validate(schema, input)
+    .andThen((data) => stringify(data))
+    .andThen((body) => {
+      if (body === undefined) return err([{ path: ROOT_PATH, message: "cannot be serialised as JSON" }]);
+      if (maxRequestBytes !== undefined && Buffer.byteLength(body, "utf8") > maxRequestBytes) {
+        return err([{ path: ROOT_PATH, message: `request body exceeds ${maxRequestBytes} bytes` }]);
+      }
+      return ok(body);
+    });
 }
 
 function decodeJsonBody(schema: Schema, body: Uint8Array): Result<unknown, readonly FieldIssue[]> {

@@ -55,7 +55,10 @@ export function decodeErrorResponse(status: number, headers: HeaderLookup, body:
  * `Retry-After` in seconds from now: delta-seconds (`120`) or an HTTP-date. A date in the past
  * gives 0; an unreadable value gives `undefined` (the caller falls back to its own backoff).
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) {

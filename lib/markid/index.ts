@@ -4,9 +4,24 @@ export { createMarkIdClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, PROBE_SCAN_RE
 export type { MarkIdClient, MarkIdClientOptions, ProbeReply } from "./client";
 
 export { callEndpoint, defineEndpoint } from "./endpoint";
-export type { CallOptions, Endpoint, EndpointSpec, RequestOf, ResponseOf, ResponseSpec, Schema } from "./endpoint";
+export type {
+  CallOptions,
+  Endpoint,
+  EndpointSpec,
+  RequestOf,
+  ResponseOf,
+  ResponseSpec,
+  Schema,
+} from "./endpoint";
 export { createTransport } from "./transport";
-export type { CredentialsSource, HttpMethod, HttpReply, HttpRequest, MarkIdCredentials, Transport } from "./transport";
+export type {
+  CredentialsSource,
+  HttpMethod,
+  HttpReply,
+  HttpRequest,
+  MarkIdCredentials,
+  Transport,
+} from "./transport";
 
 export { BODY_EXCERPT_LENGTH, decodeErrorResponse, parseRetryAfter } from "./error-response";
 export type { HeaderLookup } from "./error-response";
@@ -23,7 +38,14 @@ export {
   statusEndpoint,
   tokenEndpoint,
 } from "./endpoints";
-export { DETECTION_TYPES, DUMMY_STATUSES, FRAUD_SERVICES, LOCALES, TOKEN_DOCUMENT_TYPES, TOKEN_TYPES } from "./schemas/token";
+export {
+  DETECTION_TYPES,
+  DUMMY_STATUSES,
+  FRAUD_SERVICES,
+  LOCALES,
+  TOKEN_DOCUMENT_TYPES,
+  TOKEN_TYPES,
+} from "./schemas/token";
 export type { TokenRequest, TokenResponse } from "./schemas/token";
 export { MANUAL_DOCUMENT_RESULTS, MANUAL_FACE_RESULTS } from "./schemas/dummy-status";
 export type { AddDummyStatusRequest } from "./schemas/dummy-status";

@@ -33,7 +33,9 @@ const tags = () =>
 const finiteNumber = () =>
   z.pipe(
     z.optional(z.unknown()),
-    z.transform((value): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null)),
+    z.transform((value): number | null =>
+      typeof value === "number" && Number.isFinite(value) ? value : null,
+    ),
   );
 
 /** A JSON object kept as received (personal data: for subscribers, never for logs). */
@@ -41,7 +43,9 @@ const objectOrNull = () =>
   z.pipe(
     z.optional(z.unknown()),
     z.transform((value): Record<string, unknown> | null =>
-      typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null,
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : null,
     ),
   );
 
@@ -90,10 +94,14 @@ export function parseVerificationResult(json: unknown): Result<VerificationResul
   // (a getter), since this is called with whatever a handler hands over.
   return Result.fromThrowable(
     () => verificationResultSchema.safeParse(json),
-    (): WebhookPayloadError => ({ kind: "invalid-payload", issues: [{ path: ROOT_PATH, message: "could not be read" }] }),
-  )().andThen(
-    (parsed): Result<VerificationResult, WebhookPayloadError> =>
-      parsed.success ? ok(parsed.data) : err({ kind: "invalid-payload", issues: toFieldIssues(parsed.error.issues) }),
+    (): WebhookPayloadError => ({
+      kind: "invalid-payload",
+      issues: [{ path: ROOT_PATH, message: "could not be read" }],
+    }),
+  )().andThen((parsed): Result<VerificationResult, WebhookPayloadError> =>
+    parsed.success
+      ? ok(parsed.data)
+      : err({ kind: "invalid-payload", issues: toFieldIssues(parsed.error.issues) }),
   );
 }
 

@@ -22,7 +22,10 @@ export type CountedMetric =
  * Counts one occurrence. A dimension (identifier, action, alert type) goes into its own
  * single-metric blob so it does not multiply the dimensions of every other metric.
  */
-export function count(name: CountedMetric, dimension?: { readonly name: string; readonly value: string }): void {
+export function count(
+  name: CountedMetric,
+  dimension?: { readonly name: string; readonly value: string },
+): void {
   if (!dimension) {
     metrics.addMetric(name, MetricUnit.Count, 1);
     return;

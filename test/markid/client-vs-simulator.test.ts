@@ -29,7 +29,12 @@ let client: MarkIdClient;
 const credentials: CredentialsSource = () => okAsync({ apiKey: API_KEY, apiSecret: API_SECRET });
 
 beforeAll(async () => {
-  sim = await startSimulator({ apiKey: API_KEY, apiSecret: API_SECRET, webhookSigningKey: SIGNING_KEY, webhookRetryIntervalMs: 10 });
+  sim = await startSimulator({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    webhookSigningKey: SIGNING_KEY,
+    webhookRetryIntervalMs: 10,
+  });
   client = createMarkIdClient({ baseUrl: sim.url, credentials, timeoutMs: CLIENT_TIMEOUT_MS });
 });
 afterAll(() => sim.close());
@@ -41,7 +46,8 @@ beforeEach(() => {
 });
 
 const newScanRef = async (dummyStatus?: "APPROVED" | "DENIED") =>
-  (await success(client.createToken({ clientId: "cust-sim", ...(dummyStatus ? { dummyStatus } : {}) }))).scanRef;
+  (await success(client.createToken({ clientId: "cust-sim", ...(dummyStatus ? { dummyStatus } : {}) })))
+    .scanRef;
 
 function expectNoSecret(error: MarkIdError): void {
   const text = JSON.stringify(error);
@@ -52,7 +58,14 @@ function expectNoSecret(error: MarkIdError): void {
 
 describe("every endpoint succeeds", () => {
   it("createToken spends one credit and returns a usable session", async () => {
-    const token = await success(client.createToken({ clientId: "cust-4821", locale: "lt", documents: ["PASSPORT"], externalRef: "order-77" }));
+    const token = await success(
+      client.createToken({
+        clientId: "cust-4821",
+        locale: "lt",
+        documents: ["PASSPORT"],
+        externalRef: "order-77",
+      }),
+    );
     expect(token.clientId).toBe("cust-4821");
     expect(token.authToken.length).toBeGreaterThan(0);
     expect(token.scanRef.length).toBeGreaterThan(0);
@@ -70,12 +83,22 @@ describe("every endpoint succeeds", () => {
     expect(verifyWebhookSignature(delivery!.body, delivery!.signature, SIGNING_KEY)).toBe(true);
     expect(verifyWebhookSignature(delivery!.body, delivery!.signature, "another-key")).toBe(false);
     const result = parseWebhookBody(delivery!.body)._unsafeUnwrap();
-    expect(result).toMatchObject({ scanRef: webhookScanRef, clientId: "cust-sim", status: { overall: "APPROVED" } });
+    expect(result).toMatchObject({
+      scanRef: webhookScanRef,
+      clientId: "cust-sim",
+      status: { overall: "APPROVED" },
+    });
   });
 
   it("addDummyStatus, getStatus, getData, getFiles work on a dummy verification", async () => {
     const scanRef = await newScanRef("DENIED");
-    await success(client.addDummyStatus({ scanRef, manualFaceMatchResult: "FACE_MATCH", manualDocumentValidity: "DOC_VALIDATED" }));
+    await success(
+      client.addDummyStatus({
+        scanRef,
+        manualFaceMatchResult: "FACE_MATCH",
+        manualDocumentValidity: "DOC_VALIDATED",
+      }),
+    );
     const status = await success(client.getStatus(scanRef));
     expect(status.scanRef).toBe(scanRef);
     expect(status.manualFace).toBe("FACE_MATCH");
@@ -89,13 +112,24 @@ describe("every endpoint succeeds", () => {
 
   it("processImages accepts images for a fresh token", async () => {
     const { authToken } = await success(client.createToken({ clientId: "cust-process" }));
-    await success(client.processImages({ authToken, country: "LT", documentType: "PASSPORT", images: { FRONT: "AAAA", BACK: "AAAA", FACE: "AAAA" } }));
+    await success(
+      client.processImages({
+        authToken,
+        country: "LT",
+        documentType: "PASSPORT",
+        images: { FRONT: "AAAA", BACK: "AAAA", FACE: "AAAA" },
+      }),
+    );
     expect(sim.control.requests().at(-1)).toMatchObject({ path: "/api/v2/process", status: 200 });
   });
 
   it("deleteVerification: PARTNER_ERROR before expiry, success after", async () => {
     const scanRef = await newScanRef("APPROVED");
-    expect(await failure(client.deleteVerification(scanRef))).toMatchObject({ kind: "api", identifier: "PARTNER_ERROR", message: "Token has not expired yet." });
+    expect(await failure(client.deleteVerification(scanRef))).toMatchObject({
+      kind: "api",
+      identifier: "PARTNER_ERROR",
+      message: "Token has not expired yet.",
+    });
     expect(sim.control.expire(scanRef)).toBe(true);
     await success(client.deleteVerification(scanRef));
   });
@@ -118,13 +152,28 @@ describe("every endpoint succeeds", () => {
 
 describe("every identifier is mapped", () => {
   it.each(KNOWN_IDENTIFIERS)("%s → api error", async (identifier) => {
-    sim.control.injectFault({ fault: { type: "identifier", identifier, message: `Simulated ${identifier}` }, count: 1 });
-    expect(await failure(client.getStatus("any-scan-ref"))).toEqual({ kind: "api", identifier, status: 400, message: `Simulated ${identifier}` });
+    sim.control.injectFault({
+      fault: { type: "identifier", identifier, message: `Simulated ${identifier}` },
+      count: 1,
+    });
+    expect(await failure(client.getStatus("any-scan-ref"))).toEqual({
+      kind: "api",
+      identifier,
+      status: 400,
+      message: `Simulated ${identifier}`,
+    });
   });
 
   it("an unknown identifier is kept verbatim", async () => {
-    sim.control.injectFault({ fault: { type: "identifier", identifier: "QUOTA_EXHAUSTED_V3", status: 422 }, count: 1 });
-    expect(await failure(client.getStatus("any-scan-ref"))).toMatchObject({ kind: "unknown-identifier", identifier: "QUOTA_EXHAUSTED_V3", status: 422 });
+    sim.control.injectFault({
+      fault: { type: "identifier", identifier: "QUOTA_EXHAUSTED_V3", status: 422 },
+      count: 1,
+    });
+    expect(await failure(client.getStatus("any-scan-ref"))).toMatchObject({
+      kind: "unknown-identifier",
+      identifier: "QUOTA_EXHAUSTED_V3",
+      status: 422,
+    });
   });
 
   it("the token limit is recognised by the helper", async () => {
@@ -174,8 +223,15 @@ describe("faults", () => {
   });
 
   it("reset after the token was made → network, maybe sent (the credit is spent)", async () => {
-    sim.control.injectFault({ fault: { type: "reset", afterHandling: true }, count: 1, path: "/api/v2/token" });
-    expect(await failure(client.createToken({ clientId: "cust-lost" }))).toMatchObject({ kind: "network", maybeSent: true });
+    sim.control.injectFault({
+      fault: { type: "reset", afterHandling: true },
+      count: 1,
+      path: "/api/v2/token",
+    });
+    expect(await failure(client.createToken({ clientId: "cust-lost" }))).toMatchObject({
+      kind: "network",
+      maybeSent: true,
+    });
     expect(sim.control.tokenBalance()).toBe(999);
   });
 
@@ -183,13 +239,18 @@ describe("faults", () => {
     const gone = await startSimulator();
     const url = gone.url;
     await gone.close();
-    const error = await failure(createMarkIdClient({ baseUrl: url, credentials }).createToken({ clientId: "c" }));
+    const error = await failure(
+      createMarkIdClient({ baseUrl: url, credentials }).createToken({ clientId: "c" }),
+    );
     expect(error).toMatchObject({ kind: "network", maybeSent: false });
   });
 
   it("latency beyond the client timeout → timeout", async () => {
     sim.control.injectFault({ fault: { type: "latency", ms: SHORT_TIMEOUT_MS * 5 }, count: 1 });
-    expect(await failure(client.getStatus("any-scan-ref", { timeoutMs: SHORT_TIMEOUT_MS }))).toEqual({ kind: "timeout", timeoutMs: SHORT_TIMEOUT_MS });
+    expect(await failure(client.getStatus("any-scan-ref", { timeoutMs: SHORT_TIMEOUT_MS }))).toEqual({
+      kind: "timeout",
+      timeoutMs: SHORT_TIMEOUT_MS,
+    });
   });
 
   it("HTML 502 → http with a bounded excerpt", async () => {
@@ -212,7 +273,10 @@ describe("faults", () => {
     [false, { kind: "http", status: 429, retryAfterSeconds: 7 }],
     [true, { kind: "api", identifier: "TOO_MANY_REQUESTS", status: 429, retryAfterSeconds: 7 }],
   ])("429 (identifier: %s) carries Retry-After", async (withIdentifier, expected) => {
-    sim.control.injectFault({ fault: { type: "rate-limited", retryAfterSeconds: 7, withIdentifier }, count: 1 });
+    sim.control.injectFault({
+      fault: { type: "rate-limited", retryAfterSeconds: 7, withIdentifier },
+      count: 1,
+    });
     expect(await failure(client.getStatus("any-scan-ref"))).toMatchObject(expected);
   });
 });
@@ -220,8 +284,15 @@ describe("faults", () => {
 describe("request validation sends nothing", () => {
   it.each<[string, () => ResultAsync<unknown, MarkIdError>]>([
     ["createToken", () => client.createToken({ clientId: "c", firstName: "R2D2", sessionLength: 5 })],
-    ["createToken with an unknown field", () => client.createToken({ clientId: "c", clientID: "typo" } as { clientId: string })],
-    ["processImages", () => client.processImages({ authToken: "t", country: "Lithuania", documentType: "PASSPORT", images: {} })],
+    [
+      "createToken with an unknown field",
+      () => client.createToken({ clientId: "c", clientID: "typo" } as { clientId: string }),
+    ],
+    [
+      "processImages",
+      () =>
+        client.processImages({ authToken: "t", country: "Lithuania", documentType: "PASSPORT", images: {} }),
+    ],
     ["getStatus", () => client.getStatus("")],
     ["probe of the token path", () => client.probe("/api/v2/token")],
   ])("%s", async (_label, call) => {
@@ -233,9 +304,12 @@ describe("request validation sends nothing", () => {
   it("a failing credentials source sends nothing either", async () => {
     const noCredentials = createMarkIdClient({
       baseUrl: sim.url,
-      credentials: () => errAsync({ kind: "credentials-unavailable", message: "Secrets Manager unavailable" }),
+      credentials: () =>
+        errAsync({ kind: "credentials-unavailable", message: "Secrets Manager unavailable" }),
     });
-    expect(await failure(noCredentials.getStatus("any-scan-ref"))).toMatchObject({ kind: "credentials-unavailable" });
+    expect(await failure(noCredentials.getStatus("any-scan-ref"))).toMatchObject({
+      kind: "credentials-unavailable",
+    });
     expect(sim.control.requests()).toHaveLength(0);
   });
 });

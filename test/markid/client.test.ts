@@ -48,19 +48,36 @@ beforeEach(() => {
 const lastBody = (): unknown => JSON.parse(stub.calls.at(-1)!.body);
 
 describe("endpoints: success", () => {
-  it.each([201, 200])("createToken accepts a %i reply, posts the request and keeps unknown fields", async (status) => {
-    stub.handle((_call, res) => json(res, status, { ...TOKEN_REPLY, brandNewField: { x: 1 } }));
-    const reply = await success(client.createToken({ clientId: "cust-4821", locale: "lt", documents: ["PASSPORT"], externalRef: "order-77" }));
-    expect(stub.calls.at(-1)!.path).toBe("/api/v2/token");
-    expect(lastBody()).toEqual({ clientId: "cust-4821", locale: "lt", documents: ["PASSPORT"], externalRef: "order-77" });
-    expect(reply.authToken).toBe(TOKEN_REPLY.authToken);
-    expect(reply.scanRef).toBe(SCAN_REF);
-    expect(reply.expiryTime).toBe(86400);
-    expect(reply).toHaveProperty("brandNewField", { x: 1 });
-  });
+  it.each([201, 200])(
+    "createToken accepts a %i reply, posts the request and keeps unknown fields",
+    async (status) => {
+      stub.handle((_call, res) => json(res, status, { ...TOKEN_REPLY, brandNewField: { x: 1 } }));
+      const reply = await success(
+        client.createToken({
+          clientId: "cust-4821",
+          locale: "lt",
+          documents: ["PASSPORT"],
+          externalRef: "order-77",
+        }),
+      );
+      expect(stub.calls.at(-1)!.path).toBe("/api/v2/token");
+      expect(lastBody()).toEqual({
+        clientId: "cust-4821",
+        locale: "lt",
+        documents: ["PASSPORT"],
+        externalRef: "order-77",
+      });
+      expect(reply.authToken).toBe(TOKEN_REPLY.authToken);
+      expect(reply.scanRef).toBe(SCAN_REF);
+      expect(reply.expiryTime).toBe(86400);
+      expect(reply).toHaveProperty("brandNewField", { x: 1 });
+    },
+  );
 
   it("createToken sends dummyStatus for a dummy session", async () => {
-    stub.handle((_call, res) => json(res, 201, { ...TOKEN_REPLY, message: "Dummy token and verification created successfully" }));
+    stub.handle((_call, res) =>
+      json(res, 201, { ...TOKEN_REPLY, message: "Dummy token and verification created successfully" }),
+    );
     await success(client.createToken({ clientId: "c", dummyStatus: "APPROVED" }));
     expect(lastBody()).toEqual({ clientId: "c", dummyStatus: "APPROVED" });
   });
@@ -72,7 +89,11 @@ describe("endpoints: success", () => {
 
   it("addDummyStatus posts the manual result and accepts an empty 200", async () => {
     stub.handle((_call, res) => res.writeHead(200).end());
-    const request = { scanRef: SCAN_REF, manualFaceMatchResult: "FACE_MATCH", manualDocumentValidity: "DOC_EXPIRED" } as const;
+    const request = {
+      scanRef: SCAN_REF,
+      manualFaceMatchResult: "FACE_MATCH",
+      manualDocumentValidity: "DOC_EXPIRED",
+    } as const;
     await success(client.addDummyStatus(request));
     expect(stub.calls.at(-1)!.path).toBe("/api/v2/add-dummy-status");
     expect(lastBody()).toEqual(request);
@@ -80,7 +101,12 @@ describe("endpoints: success", () => {
 
   it("processImages posts the images and accepts an empty 200", async () => {
     stub.handle((_call, res) => res.writeHead(200).end());
-    const request = { authToken: "tok", country: "LT", documentType: "PASSPORT", images: { FRONT: "/9j/4AAQ", FACE: "/9j/4AAQ", BACK: null } } as const;
+    const request = {
+      authToken: "tok",
+      country: "LT",
+      documentType: "PASSPORT",
+      images: { FRONT: "/9j/4AAQ", FACE: "/9j/4AAQ", BACK: null },
+    } as const;
     await success(client.processImages(request));
     expect(stub.calls.at(-1)!.path).toBe("/api/v2/process");
     expect(lastBody()).toEqual(request);
@@ -108,20 +134,41 @@ describe("endpoints: success", () => {
     const status = await success(client.getStatus(SCAN_REF));
     expect(stub.calls.at(-1)!.path).toBe("/api/v2/status");
     expect(lastBody()).toEqual({ scanRef: SCAN_REF });
-    expect(status).toMatchObject({ status: "SOMETHING_NEW", autoFace: "FACE_BRAND_NEW", manualDocument: null, manualFace: "", fraudTags: ["DUPLICATE_FACE", "NEW_TAG"] });
+    expect(status).toMatchObject({
+      status: "SOMETHING_NEW",
+      autoFace: "FACE_BRAND_NEW",
+      manualDocument: null,
+      manualFace: "",
+      fraudTags: ["DUPLICATE_FACE", "NEW_TAG"],
+    });
   });
 
   it("getData keeps placeholder values and unknown fields", async () => {
     stub.handle((_call, res) =>
-      json(res, 200, { scanRef: SCAN_REF, clientId: 123, docExpiry: "YYYY-MM-DD", docSex: "UNDEFINED", docPatronymic: "X", duplicateFaces: null }),
+      json(res, 200, {
+        scanRef: SCAN_REF,
+        clientId: 123,
+        docExpiry: "YYYY-MM-DD",
+        docSex: "UNDEFINED",
+        docPatronymic: "X",
+        duplicateFaces: null,
+      }),
     );
     const data = await success(client.getData(SCAN_REF));
     expect(stub.calls.at(-1)!.path).toBe("/api/v2/data");
-    expect(data).toMatchObject({ clientId: "123", docExpiry: "YYYY-MM-DD", docSex: "UNDEFINED", docPatronymic: "X", duplicateFaces: null });
+    expect(data).toMatchObject({
+      clientId: "123",
+      docExpiry: "YYYY-MM-DD",
+      docSex: "UNDEFINED",
+      docPatronymic: "X",
+      duplicateFaces: null,
+    });
   });
 
   it("getFiles reads an open map of nullable URLs", async () => {
-    stub.handle((_call, res) => json(res, 200, { FRONT: "https://f/front.png", BACK: null, UTILITY_BILL: "https://f/u.pdf" }));
+    stub.handle((_call, res) =>
+      json(res, 200, { FRONT: "https://f/front.png", BACK: null, UTILITY_BILL: "https://f/u.pdf" }),
+    );
     const files = await success(client.getFiles(SCAN_REF));
     expect(stub.calls.at(-1)!.path).toBe("/api/v2/files");
     expect(files).toEqual({ FRONT: "https://f/front.png", BACK: null, UTILITY_BILL: "https://f/u.pdf" });
@@ -137,7 +184,14 @@ describe("endpoints: success", () => {
 
 describe("endpoints: errors", () => {
   it("maps the documented delete failure (PARTNER_ERROR)", async () => {
-    stub.handle((_call, res) => json(res, 400, { message: "Token has not expired yet.", identifier: "PARTNER_ERROR", documentation: "", severity: "NOT_SEVERE" }));
+    stub.handle((_call, res) =>
+      json(res, 400, {
+        message: "Token has not expired yet.",
+        identifier: "PARTNER_ERROR",
+        documentation: "",
+        severity: "NOT_SEVERE",
+      }),
+    );
     expect(await failure(client.deleteVerification(SCAN_REF))).toEqual({
       kind: "api",
       identifier: "PARTNER_ERROR",
@@ -147,7 +201,14 @@ describe("endpoints: errors", () => {
   });
 
   it("gives a 2xx reply without a required field as schema-mismatch naming it, never the values", async () => {
-    stub.handle((_call, res) => json(res, 201, { ...TOKEN_REPLY, authToken: undefined, firstName: "RŪTA-PERSONAL", expiryTime: "soon" }));
+    stub.handle((_call, res) =>
+      json(res, 201, {
+        ...TOKEN_REPLY,
+        authToken: undefined,
+        firstName: "RŪTA-PERSONAL",
+        expiryTime: "soon",
+      }),
+    );
     const error = await failure(client.createToken({ clientId: "c" }));
     expect(error.kind).toBe("schema-mismatch");
     if (error.kind !== "schema-mismatch") return;
@@ -158,7 +219,9 @@ describe("endpoints: errors", () => {
   });
 
   it("gives a 2xx reply that is not JSON as schema-mismatch", async () => {
-    stub.handle((_call, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"APPR'));
+    stub.handle((_call, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"APPR'),
+    );
     expect(await failure(client.getStatus(SCAN_REF))).toEqual({
       kind: "schema-mismatch",
       endpoint: "/api/v2/status",
@@ -167,8 +230,15 @@ describe("endpoints: errors", () => {
   });
 
   it("passes Retry-After of a 429 through", async () => {
-    stub.handle((_call, res) => res.writeHead(429, { "retry-after": "12", "content-type": "text/plain" }).end("Too Many Requests"));
-    expect(await failure(client.getStatus(SCAN_REF))).toEqual({ kind: "http", status: 429, bodyExcerpt: "Too Many Requests", retryAfterSeconds: 12 });
+    stub.handle((_call, res) =>
+      res.writeHead(429, { "retry-after": "12", "content-type": "text/plain" }).end("Too Many Requests"),
+    );
+    expect(await failure(client.getStatus(SCAN_REF))).toEqual({
+      kind: "http",
+      status: 429,
+      bodyExcerpt: "Too Many Requests",
+      retryAfterSeconds: 12,
+    });
   });
 });
 
@@ -186,7 +256,12 @@ describe("request validation", () => {
     expect(error.kind).toBe("invalid-request");
     if (error.kind !== "invalid-request") return;
     expect(error.endpoint).toBe("/api/v2/token");
-    expect(error.issues.map((issue) => issue.path).sort()).toEqual(["clientId", "dateOfBirth", "firstName", "locale"]);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual([
+      "clientId",
+      "dateOfBirth",
+      "firstName",
+      "locale",
+    ]);
     const text = JSON.stringify(error);
     expect(text).not.toContain("J0hn");
     expect(text).not.toContain("1990-02-30");
@@ -224,16 +299,25 @@ describe("probe", () => {
 
   it("returns the raw error otherwise", async () => {
     stub.handle((_call, res) => json(res, 400, { identifier: "BAD_VALUE", message: "scanRef not found" }));
-    expect(await failure(client.probe("/api/v2/status"))).toMatchObject({ kind: "api", identifier: "BAD_VALUE" });
+    expect(await failure(client.probe("/api/v2/status"))).toMatchObject({
+      kind: "api",
+      identifier: "BAD_VALUE",
+    });
   });
 
-  it.each(["/api/v2/token", "/API/V2/Token/", "/api/v2/./token", "/api/v2//token", "/api/v2/%74oken", "api/v2/status", "", "/api/v2/status?x=1"])(
-    "refuses %j without sending anything",
-    async (path) => {
-      expect(await failure(client.probe(path))).toMatchObject({ kind: "invalid-request" });
-      expect(stub.calls).toHaveLength(0);
-    },
-  );
+  it.each([
+    "/api/v2/token",
+    "/API/V2/Token/",
+    "/api/v2/./token",
+    "/api/v2//token",
+    "/api/v2/%74oken",
+    "api/v2/status",
+    "",
+    "/api/v2/status?x=1",
+  ])("refuses %j without sending anything", async (path) => {
+    expect(await failure(client.probe(path))).toMatchObject({ kind: "invalid-request" });
+    expect(stub.calls).toHaveLength(0);
+  });
 });
 
 describe("defineEndpoint + call", () => {

@@ -10,25 +10,54 @@ const noHeaders = new Headers();
 
 describe("decodeErrorResponse", () => {
   it.each(KNOWN_IDENTIFIERS)("maps identifier %s to an api error with status and message", (identifier) => {
-    const error = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier, message: "text", severity: "NOT_SEVERE" }));
+    const error = decodeErrorResponse(
+      400,
+      noHeaders,
+      jsonBytes({ identifier, message: "text", severity: "NOT_SEVERE" }),
+    );
     expect(error).toEqual({ kind: "api", identifier, status: 400, message: "text" });
   });
 
   it("keeps an unknown identifier verbatim", () => {
-    const error = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier: "BRAND_NEW_thing", message: "m" }));
-    expect(error).toEqual({ kind: "unknown-identifier", identifier: "BRAND_NEW_thing", status: 400, message: "m" });
+    const error = decodeErrorResponse(
+      400,
+      noHeaders,
+      jsonBytes({ identifier: "BRAND_NEW_thing", message: "m" }),
+    );
+    expect(error).toEqual({
+      kind: "unknown-identifier",
+      identifier: "BRAND_NEW_thing",
+      status: 400,
+      message: "m",
+    });
   });
 
   it("recognises the token limit through the helper", () => {
-    const error = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier: "PERMISSIONS_ERROR", message: "Partner reached token limit." }));
+    const error = decodeErrorResponse(
+      400,
+      noHeaders,
+      jsonBytes({ identifier: "PERMISSIONS_ERROR", message: "Partner reached token limit." }),
+    );
     expect(isTokenLimitReached(error)).toBe(true);
-    const other = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier: "PERMISSIONS_ERROR", message: "Partner inactive" }));
+    const other = decodeErrorResponse(
+      400,
+      noHeaders,
+      jsonBytes({ identifier: "PERMISSIONS_ERROR", message: "Partner inactive" }),
+    );
     expect(isTokenLimitReached(other)).toBe(false);
   });
 
   it("gives an identifier-less 401 as an http error the unauthorised helper recognises", () => {
-    const error = decodeErrorResponse(401, noHeaders, jsonBytes({ message: "Invalid authorization credentials" }));
-    expect(error).toEqual({ kind: "http", status: 401, bodyExcerpt: '{"message":"Invalid authorization credentials"}' });
+    const error = decodeErrorResponse(
+      401,
+      noHeaders,
+      jsonBytes({ message: "Invalid authorization credentials" }),
+    );
+    expect(error).toEqual({
+      kind: "http",
+      status: 401,
+      bodyExcerpt: '{"message":"Invalid authorization credentials"}',
+    });
     expect(isUnauthorized(error)).toBe(true);
   });
 
@@ -55,7 +84,9 @@ describe("decodeErrorResponse", () => {
   });
 
   it("reads a missing or non-string message as empty", () => {
-    expect(decodeErrorResponse(400, noHeaders, jsonBytes({ identifier: "BAD_VALUE", message: 7 }))).toMatchObject({
+    expect(
+      decodeErrorResponse(400, noHeaders, jsonBytes({ identifier: "BAD_VALUE", message: 7 })),
+    ).toMatchObject({
       kind: "api",
       message: "",
     });
@@ -63,8 +94,13 @@ describe("decodeErrorResponse", () => {
 
   it("attaches Retry-After to api and http errors", () => {
     const headers = new Headers({ "retry-after": "30" });
-    expect(decodeErrorResponse(429, headers, encode("slow down"))).toMatchObject({ kind: "http", retryAfterSeconds: 30 });
-    expect(decodeErrorResponse(429, headers, jsonBytes({ identifier: "TOO_MANY_REQUESTS", message: "" }))).toMatchObject({
+    expect(decodeErrorResponse(429, headers, encode("slow down"))).toMatchObject({
+      kind: "http",
+      retryAfterSeconds: 30,
+    });
+    expect(
+      decodeErrorResponse(429, headers, jsonBytes({ identifier: "TOO_MANY_REQUESTS", message: "" })),
+    ).toMatchObject({
       kind: "api",
       identifier: "TOO_MANY_REQUESTS",
       retryAfterSeconds: 30,
@@ -89,11 +125,14 @@ describe("decodeErrorResponse", () => {
           }),
         ),
         (status, retryAfter, body) => {
-          const headers = { get: (name: string) => (name === "retry-after" && retryAfter !== undefined ? retryAfter : null) };
+          const headers = {
+            get: (name: string) => (name === "retry-after" && retryAfter !== undefined ? retryAfter : null),
+          };
           const error = decodeErrorResponse(status, headers, body);
           expect(["api", "unknown-identifier", "http"]).toContain(error.kind);
           expect(error).toHaveProperty("status", status);
-          if (error.kind === "http") expect(error.bodyExcerpt.length).toBeLessThanOrEqual(BODY_EXCERPT_LENGTH);
+          if (error.kind === "http")
+            expect(error.bodyExcerpt.length).toBeLessThanOrEqual(BODY_EXCERPT_LENGTH);
         },
       ),
     );
@@ -105,18 +144,25 @@ describe("decodeErrorResponse", () => {
         throw new Error("boom");
       },
     };
-    expect(decodeErrorResponse(503, headers, encode("x"))).toEqual({ kind: "http", status: 503, bodyExcerpt: "x" });
+    expect(decodeErrorResponse(503, headers, encode("x"))).toEqual({
+      kind: "http",
+      status: 503,
+      bodyExcerpt: "x",
+    });
   });
 
   it("maps any identifier string to api exactly when it is known, keeping it verbatim", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...KNOWN_IDENTIFIERS), fc.string({ minLength: 1 })), (identifier) => {
-        fc.pre(identifier.trim() !== "");
-        const error = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier, message: "m" }));
-        const known = (KNOWN_IDENTIFIERS as readonly string[]).includes(identifier);
-        expect(error.kind).toBe(known ? "api" : "unknown-identifier");
-        expect(error).toHaveProperty("identifier", identifier);
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom(...KNOWN_IDENTIFIERS), fc.string({ minLength: 1 })),
+        (identifier) => {
+          fc.pre(identifier.trim() !== "");
+          const error = decodeErrorResponse(400, noHeaders, jsonBytes({ identifier, message: "m" }));
+          const known = (KNOWN_IDENTIFIERS as readonly string[]).includes(identifier);
+          expect(error.kind).toBe(known ? "api" : "unknown-identifier");
+          expect(error).toHaveProperty("identifier", identifier);
+        },
+      ),
     );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { addDummyStatusEndpoint, processEndpoint, statusEndpoint, tokenEndpoint } from "../../lib/markid/endpoints";
+import {
+  addDummyStatusEndpoint,
+  processEndpoint,
+  statusEndpoint,
+  tokenEndpoint,
+} from "../../lib/markid/endpoints";
 import type { Endpoint } from "../../lib/markid/endpoint";
 import type { TokenRequest } from "../../lib/markid/schemas/token";
 
@@ -12,7 +17,8 @@ function refusedFields<Req>(endpoint: Endpoint<Req, unknown>, input: Req): strin
 }
 
 /** A token request built from loosely typed fields: the point is to send what the types forbid. */
-const token = (fields: Record<string, unknown>) => refusedFields(tokenEndpoint, { clientId: "cust-1", ...fields });
+const token = (fields: Record<string, unknown>) =>
+  refusedFields(tokenEndpoint, { clientId: "cust-1", ...fields });
 
 describe("token request", () => {
   it("accepts every documented field at once", () => {
@@ -111,12 +117,22 @@ describe("token request", () => {
   });
 
   it("accepts the boundaries", () => {
-    expect(token({ clientId: "x".repeat(100), sessionLength: 60, expiryTime: 1, externalRef: "r".repeat(40), address: "a".repeat(255) })).toEqual([]);
+    expect(
+      token({
+        clientId: "x".repeat(100),
+        sessionLength: 60,
+        expiryTime: 1,
+        externalRef: "r".repeat(40),
+        address: "a".repeat(255),
+      }),
+    ).toEqual([]);
     expect(token({ successUrl: "h://x", country: null, sex: null })).toEqual([]);
   });
 
   it("writes issue messages that state the rule, not the value", () => {
-    const issues = tokenEndpoint.encodeRequest({ clientId: "c", expiryTime: 99_999_999, locale: "zz" as "en", firstName: "B0b" })._unsafeUnwrapErr();
+    const issues = tokenEndpoint
+      .encodeRequest({ clientId: "c", expiryTime: 99_999_999, locale: "zz" as "en", firstName: "B0b" })
+      ._unsafeUnwrapErr();
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue.message]));
     expect(byPath.expiryTime).toBe("must be at most 2592000");
     expect(byPath.locale).toMatch(/^must be one of "lt", "en"/);
@@ -134,32 +150,66 @@ describe("token request", () => {
 
 describe("other requests", () => {
   it("add-dummy-status takes a scanRef string or list and the documented results", () => {
-    expect(refusedFields(addDummyStatusEndpoint, { scanRef: "s", manualFaceMatchResult: "FACE_MATCH", manualDocumentValidity: "DOC_VALIDATED" })).toEqual([]);
+    expect(
+      refusedFields(addDummyStatusEndpoint, {
+        scanRef: "s",
+        manualFaceMatchResult: "FACE_MATCH",
+        manualDocumentValidity: "DOC_VALIDATED",
+      }),
+    ).toEqual([]);
     expect(refusedFields(addDummyStatusEndpoint, { scanRef: ["s1", "s2"] })).toEqual([]);
-    expect(refusedFields(addDummyStatusEndpoint, { scanRef: "s", manualFaceMatchResult: "FACE_GLARED" as "FACE_MATCH" })).toEqual(["manualFaceMatchResult"]);
-    expect(refusedFields(addDummyStatusEndpoint, { scanRef: "s", manualDocumentValidity: "DOC_GLARED" as "DOC_VALIDATED" })).toEqual(["manualDocumentValidity"]);
+    expect(
+      refusedFields(addDummyStatusEndpoint, {
+        scanRef: "s",
+        manualFaceMatchResult: "FACE_GLARED" as "FACE_MATCH",
+      }),
+    ).toEqual(["manualFaceMatchResult"]);
+    expect(
+      refusedFields(addDummyStatusEndpoint, {
+        scanRef: "s",
+        manualDocumentValidity: "DOC_GLARED" as "DOC_VALIDATED",
+      }),
+    ).toEqual(["manualDocumentValidity"]);
   });
 
   it("process requires token, country, document type and base64 images", () => {
-    expect(refusedFields(processEndpoint, { authToken: "t", country: "LT", documentType: "PASSPORT", images: { FRONT: "AAAA", FACE: null } })).toEqual([]);
     expect(
-      refusedFields(processEndpoint, { authToken: "", country: "LTU", documentType: "VISA" as "PASSPORT", images: { FRONT: "not base64!", SELFIE: "AAAA" } as { FRONT: string } }),
+      refusedFields(processEndpoint, {
+        authToken: "t",
+        country: "LT",
+        documentType: "PASSPORT",
+        images: { FRONT: "AAAA", FACE: null },
+      }),
+    ).toEqual([]);
+    expect(
+      refusedFields(processEndpoint, {
+        authToken: "",
+        country: "LTU",
+        documentType: "VISA" as "PASSPORT",
+        images: { FRONT: "not base64!", SELFIE: "AAAA" } as { FRONT: string },
+      }),
     ).toEqual(["authToken", "country", "documentType", "images.FRONT", "images.SELFIE"]);
   });
 
   it("process refuses an image over 6 MB and a body over 20 MB", () => {
     const image = (bytes: number) => Buffer.alloc(bytes).toString("base64");
     const base = { authToken: "t", country: "LT", documentType: "PASSPORT" } as const;
-    expect(refusedFields(processEndpoint, { ...base, images: { FRONT: image(6 * 1024 * 1024 + 3) } })).toEqual(["images.FRONT"]);
+    expect(
+      refusedFields(processEndpoint, { ...base, images: { FRONT: image(6 * 1024 * 1024 + 3) } }),
+    ).toEqual(["images.FRONT"]);
     const five = image(5 * 1024 * 1024);
     expect(refusedFields(processEndpoint, { ...base, images: { FRONT: five, FACE: five } })).toEqual([]);
     // Three 5 MB images are 3 × 6.99 MB of base64: over the 20 MB request limit.
-    expect(refusedFields(processEndpoint, { ...base, images: { FRONT: five, BACK: five, FACE: five } })).toEqual(["(root)"]);
+    expect(
+      refusedFields(processEndpoint, { ...base, images: { FRONT: five, BACK: five, FACE: five } }),
+    ).toEqual(["(root)"]);
   });
 
   it("lookups require a scanRef of at most 40 characters and nothing else", () => {
     expect(refusedFields(statusEndpoint, { scanRef: "s".repeat(40) })).toEqual([]);
     expect(refusedFields(statusEndpoint, { scanRef: "s".repeat(41) })).toEqual(["scanRef"]);
-    expect(refusedFields(statusEndpoint, { scanRef: "s", extra: 1 } as { scanRef: string })).toEqual(["extra"]);
+    expect(refusedFields(statusEndpoint, { scanRef: "s", extra: 1 } as { scanRef: string })).toEqual([
+      "extra",
+    ]);
   });
 });

@@ -22,7 +22,13 @@ beforeAll(async () => {
 afterAll(() => stub.close());
 
 function transport(overrides: Partial<TransportOptions> = {}) {
-  return createTransport({ baseUrl: stub.url, credentials, timeoutMs: 2000, fetch: globalThis.fetch, ...overrides });
+  return createTransport({
+    baseUrl: stub.url,
+    credentials,
+    timeoutMs: 2000,
+    fetch: globalThis.fetch,
+    ...overrides,
+  });
 }
 
 function expectNoSecret(error: MarkIdError): void {
@@ -42,7 +48,11 @@ const systemError = (code: string) => Object.assign(new Error(`connect ${code} 1
 describe("transport", () => {
   it("sends Basic auth, JSON headers and the body to base URL + path", async () => {
     stub.handle((_call, res) => json(res, 201, { ok: true }));
-    const result = await transport({ baseUrl: `${stub.url}/` }).send({ method: "POST", path: "/api/v2/status", body: '{"a":1}' });
+    const result = await transport({ baseUrl: `${stub.url}/` }).send({
+      method: "POST",
+      path: "/api/v2/status",
+      body: '{"a":1}',
+    });
     expect(result.isOk()).toBe(true);
     const call = stub.calls.at(-1)!;
     expect(call.method).toBe("POST");
@@ -63,7 +73,10 @@ describe("transport", () => {
     secret = "second";
     (await t.send({ method: "POST", path: "/x", body: "{}" }))._unsafeUnwrap();
     const headers = stub.calls.slice(-2).map((call) => call.headers.authorization);
-    expect(headers).toEqual([`Basic ${Buffer.from("k:first").toString("base64")}`, `Basic ${Buffer.from("k:second").toString("base64")}`]);
+    expect(headers).toEqual([
+      `Basic ${Buffer.from("k:first").toString("base64")}`,
+      `Basic ${Buffer.from("k:second").toString("base64")}`,
+    ]);
   });
 
   it("passes a credentials failure through and sends nothing", async () => {
@@ -82,7 +95,9 @@ describe("transport", () => {
     const throwing: CredentialsSource = () => {
       throw new Error(`leaked ${API_SECRET}`);
     };
-    const error = await failure(transport({ credentials: throwing }).send({ method: "POST", path: "/x", body: "{}" }));
+    const error = await failure(
+      transport({ credentials: throwing }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error.kind).toBe("credentials-unavailable");
     expectNoSecret(error);
   });
@@ -91,7 +106,9 @@ describe("transport", () => {
     stub.handle(() => {
       /* never answers */
     });
-    const error = await failure(transport({ timeoutMs: 100 }).send({ method: "POST", path: "/slow", body: "{}" }));
+    const error = await failure(
+      transport({ timeoutMs: 100 }).send({ method: "POST", path: "/slow", body: "{}" }),
+    );
     expect(error).toEqual({ kind: "timeout", timeoutMs: 100 });
   });
 
@@ -99,7 +116,9 @@ describe("transport", () => {
     stub.handle(() => {
       /* never answers */
     });
-    const error = await failure(transport({ timeoutMs: 60_000 }).send({ method: "POST", path: "/slow", body: "{}", timeoutMs: 50 }));
+    const error = await failure(
+      transport({ timeoutMs: 60_000 }).send({ method: "POST", path: "/slow", body: "{}", timeoutMs: 50 }),
+    );
     expect(error).toEqual({ kind: "timeout", timeoutMs: 50 });
   });
 
@@ -108,7 +127,9 @@ describe("transport", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"partial":');
     });
-    const error = await failure(transport({ timeoutMs: 150 }).send({ method: "POST", path: "/stall", body: "{}" }));
+    const error = await failure(
+      transport({ timeoutMs: 150 }).send({ method: "POST", path: "/stall", body: "{}" }),
+    );
     expect(error.kind).toBe("timeout");
   });
 
@@ -117,7 +138,9 @@ describe("transport", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await failure(transport({ baseUrl: `http://127.0.0.1:${port}` }).send({ method: "POST", path: "/x", body: "{}" }));
+    const error = await failure(
+      transport({ baseUrl: `http://127.0.0.1:${port}` }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error).toMatchObject({ kind: "network", maybeSent: false });
     expect((error as { message: string }).message).toContain("ECONNREFUSED");
   });
@@ -142,13 +165,23 @@ describe("transport", () => {
   it.each([
     ["DNS failure", systemError("ENOTFOUND"), false],
     ["DNS temporary failure", systemError("EAI_AGAIN"), false],
-    ["every address refused", new AggregateError([systemError("ECONNREFUSED"), systemError("ECONNREFUSED")]), false],
-    ["one address refused, one reset", new AggregateError([systemError("ECONNREFUSED"), systemError("ECONNRESET")]), true],
+    [
+      "every address refused",
+      new AggregateError([systemError("ECONNREFUSED"), systemError("ECONNREFUSED")]),
+      false,
+    ],
+    [
+      "one address refused, one reset",
+      new AggregateError([systemError("ECONNREFUSED"), systemError("ECONNRESET")]),
+      true,
+    ],
     ["a reset", systemError("ECONNRESET"), true],
     ["a socket error", Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }), true],
     ["no code at all", new Error("mystery"), true],
   ])("classifies %s (maybeSent %s)", async (_label, cause, maybeSent) => {
-    const error = await failure(transport({ fetch: failingFetch(cause) }).send({ method: "POST", path: "/x", body: "{}" }));
+    const error = await failure(
+      transport({ fetch: failingFetch(cause) }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error).toMatchObject({ kind: "network", maybeSent });
   });
 
@@ -156,18 +189,25 @@ describe("transport", () => {
     const throwing: typeof fetch = () => {
       throw new Error("sync");
     };
-    const error = await failure(transport({ fetch: throwing }).send({ method: "POST", path: "/x", body: "{}" }));
+    const error = await failure(
+      transport({ fetch: throwing }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error).toMatchObject({ kind: "network", maybeSent: true });
   });
 
   it("reports a timeout signalled by the fetch implementation", async () => {
-    const timingOut: typeof fetch = () => Promise.reject(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
-    const error = await failure(transport({ fetch: timingOut, timeoutMs: 1234 }).send({ method: "POST", path: "/x", body: "{}" }));
+    const timingOut: typeof fetch = () =>
+      Promise.reject(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    const error = await failure(
+      transport({ fetch: timingOut, timeoutMs: 1234 }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error).toEqual({ kind: "timeout", timeoutMs: 1234 });
   });
 
   it("reports an unusable base URL as network, not sent", async () => {
-    const error = await failure(transport({ baseUrl: "not a url" }).send({ method: "POST", path: "/x", body: "{}" }));
+    const error = await failure(
+      transport({ baseUrl: "not a url" }).send({ method: "POST", path: "/x", body: "{}" }),
+    );
     expect(error).toMatchObject({ kind: "network", maybeSent: false });
   });
 
@@ -178,9 +218,17 @@ describe("transport", () => {
   });
 
   it("decodes non-2xx replies into errors (identifier, Retry-After)", async () => {
-    stub.handle((_call, res) => json(res, 429, { identifier: "TOO_MANY_REQUESTS", message: "slow" }, { "retry-after": "7" }));
+    stub.handle((_call, res) =>
+      json(res, 429, { identifier: "TOO_MANY_REQUESTS", message: "slow" }, { "retry-after": "7" }),
+    );
     const error = await failure(transport().send({ method: "POST", path: "/x", body: "{}" }));
-    expect(error).toEqual({ kind: "api", identifier: "TOO_MANY_REQUESTS", status: 429, message: "slow", retryAfterSeconds: 7 });
+    expect(error).toEqual({
+      kind: "api",
+      identifier: "TOO_MANY_REQUESTS",
+      status: 429,
+      message: "slow",
+      retryAfterSeconds: 7,
+    });
   });
 });
 
@@ -188,7 +236,12 @@ describe("secrets never appear in error values", () => {
   it("keeps them out of an UNAUTHORIZED error", async () => {
     stub.handle((call, res) =>
       // A hostile or buggy server echoing the header back must not matter: we never put it there.
-      json(res, 400, { identifier: "UNAUTHORIZED", message: "API key/secret missing or invalid" }, { "x-echo": call.headers.authorization ?? "" }),
+      json(
+        res,
+        400,
+        { identifier: "UNAUTHORIZED", message: "API key/secret missing or invalid" },
+        { "x-echo": call.headers.authorization ?? "" },
+      ),
     );
     const error = await failure(transport().send({ method: "POST", path: "/x", body: "{}" }));
     expect(isUnauthorized(error)).toBe(true);
@@ -203,7 +256,9 @@ describe("secrets never appear in error values", () => {
   });
 
   it("keeps them out of a network error, even when the library's message quotes them", async () => {
-    const leaky = failingFetch(Object.assign(new Error(`connect ECONNRESET Basic ${BASIC} ${API_SECRET}`), { code: "ECONNRESET" }));
+    const leaky = failingFetch(
+      Object.assign(new Error(`connect ECONNRESET Basic ${BASIC} ${API_SECRET}`), { code: "ECONNRESET" }),
+    );
     const error = await failure(transport({ fetch: leaky }).send({ method: "POST", path: "/x", body: "{}" }));
     expect(error.kind).toBe("network");
     expectNoSecret(error);

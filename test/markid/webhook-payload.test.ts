@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseVerificationResult, parseWebhookBody } from "../../lib/markid/webhook-payload";
 
-const PEER_BODY = new Uint8Array(readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)));
+const PEER_BODY = new Uint8Array(
+  readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
+);
 
 const minimal = { scanRef: "s-1", clientId: "c-1", final: true, status: { overall: "APPROVED" } };
 
@@ -27,7 +29,11 @@ describe("parseWebhookBody with the peer fixture", () => {
         additionalSteps: null,
       },
     });
-    expect(result.data).toMatchObject({ docExpiry: "YYYY-MM-DD", docSex: "UNDEFINED", orgBirthPlace: "ŠILUVA" });
+    expect(result.data).toMatchObject({
+      docExpiry: "YYYY-MM-DD",
+      docSex: "UNDEFINED",
+      orgBirthPlace: "ŠILUVA",
+    });
     expect(result.fileUrls).toHaveProperty("FRONT");
     // Fields this library does not model are kept, not dropped.
     expect(result).toHaveProperty("AML");
@@ -83,7 +89,14 @@ describe("parseVerificationResult", () => {
       platform: "SMART_FRIDGE",
       externalRef: 7,
       startTime: "yesterday",
-      status: { overall: "SOMETHING_NEW", fraudTags: ["NEW_TAG", 3], mismatchTags: "NAME", manualFace: "", autoFace: "FACE_FROM_THE_FUTURE", extraStatus: 1 },
+      status: {
+        overall: "SOMETHING_NEW",
+        fraudTags: ["NEW_TAG", 3],
+        mismatchTags: "NAME",
+        manualFace: "",
+        autoFace: "FACE_FROM_THE_FUTURE",
+        extraStatus: 1,
+      },
       data: ["not", "an", "object"],
       riskAssessment: { score: 3 },
     };
@@ -95,12 +108,24 @@ describe("parseVerificationResult", () => {
       startTime: null,
       data: null,
       riskAssessment: { score: 3 },
-      status: { overall: "SOMETHING_NEW", fraudTags: ["NEW_TAG"], mismatchTags: [], manualFace: null, autoFace: "FACE_FROM_THE_FUTURE", extraStatus: 1 },
+      status: {
+        overall: "SOMETHING_NEW",
+        fraudTags: ["NEW_TAG"],
+        mismatchTags: [],
+        manualFace: null,
+        autoFace: "FACE_FROM_THE_FUTURE",
+        extraStatus: 1,
+      },
     });
   });
 
   it("names fields, never values, in its issues", () => {
-    const error = parseVerificationResult({ scanRef: "s", clientId: "Jonas Jonaitis 1990-01-01", final: "maybe", status: { overall: 5 } })._unsafeUnwrapErr();
+    const error = parseVerificationResult({
+      scanRef: "s",
+      clientId: "Jonas Jonaitis 1990-01-01",
+      final: "maybe",
+      status: { overall: 5 },
+    })._unsafeUnwrapErr();
     expect(JSON.stringify(error)).not.toMatch(/Jonas|maybe/);
   });
 
@@ -125,7 +150,11 @@ describe("parseWebhookBody errors", () => {
     expect(error).toEqual({ kind: "malformed-body", message: "body is not valid UTF-8 JSON" });
   });
 
-  it.each([["an array", "[]"], ["a string", '"x"'], ["null", "null"]])("gives JSON that is %s as invalid-payload", (_label, body) => {
+  it.each([
+    ["an array", "[]"],
+    ["a string", '"x"'],
+    ["null", "null"],
+  ])("gives JSON that is %s as invalid-payload", (_label, body) => {
     expect(parseWebhookBody(body)._unsafeUnwrapErr().kind).toBe("invalid-payload");
   });
 

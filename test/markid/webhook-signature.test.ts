@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { signWebhookBody, verifyWebhookSignature } from "../../lib/markid/webhook-signature";
 
 // The peer fixture, byte for byte, as signed by someone else (shared/fixtures/README.md).
-const PEER_BODY = new Uint8Array(readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)));
+const PEER_BODY = new Uint8Array(
+  readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
+);
 const PEER_KEY = "TestingKey";
 const PEER_SIGNATURE = "e7386736c7f0e8ee293a7637a316d64f7193c3197c133576e3f72061100180e2";
 
@@ -89,19 +91,29 @@ describe("verifyWebhookSignature edge cases", () => {
 
   it("never accepts a body whose HMAC does not match, and never throws", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 512 }), fc.string(), fc.string({ minLength: 1 }), (bytes, header, someKey) => {
-        const matches = header.trim().toLowerCase() === signWebhookBody(bytes, someKey);
-        expect(verifyWebhookSignature(bytes, header, someKey)).toBe(matches);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 512 }),
+        fc.string(),
+        fc.string({ minLength: 1 }),
+        (bytes, header, someKey) => {
+          const matches = header.trim().toLowerCase() === signWebhookBody(bytes, someKey);
+          expect(verifyWebhookSignature(bytes, header, someKey)).toBe(matches);
+        },
+      ),
     );
   });
 
   it("never accepts a signature made with another key", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 256 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (bytes, signingKey, otherKey) => {
-        fc.pre(signingKey !== otherKey);
-        expect(verifyWebhookSignature(bytes, signWebhookBody(bytes, signingKey), otherKey)).toBe(false);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 256 }),
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        (bytes, signingKey, otherKey) => {
+          fc.pre(signingKey !== otherKey);
+          expect(verifyWebhookSignature(bytes, signWebhookBody(bytes, signingKey), otherKey)).toBe(false);
+        },
+      ),
     );
   });
 });

@@ -11,12 +11,14 @@ import * as z from "zod/mini";
  */
 
 /** ISO 3166-1 alpha-2; either case, since the docs do not say which the API insists on. */
-export const alpha2 = () => z.string().check(z.regex(/^[A-Za-z]{2}$/, "must be an ISO 3166-1 alpha-2 country code"));
+export const alpha2 = () =>
+  z.string().check(z.regex(/^[A-Za-z]{2}$/, "must be an ISO 3166-1 alpha-2 country code"));
 
 /** `YYYY-MM-DD`, and a real calendar date. */
 export const isoDate = () => z.iso.date("must be a date in YYYY-MM-DD format");
 
-export const boundedString = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+export const boundedString = (min: number, max: number) =>
+  z.string().check(z.minLength(min), z.maxLength(max));
 
 /** A scanRef as the API issues it (≤ 40 characters, markid-api.md §3.3). */
 export const scanRef = () => boundedString(1, 40);
@@ -28,7 +30,11 @@ export const optionalNullable = <T extends z.ZodMiniType>(schema: T) => z.option
 export const nullish = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 /** An identifier the 2021 iDenfy docs typed as int in places: accepted as a number, kept as a string. */
-export const idString = () => z.pipe(z.union([z.string(), z.number()]), z.transform((value) => String(value)));
+export const idString = () =>
+  z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((value) => String(value)),
+  );
 
 /** An enum-like response field: any string, so a new value is kept rather than refused. */
 export const openString = () => z.string();

@@ -1,7 +1,24 @@
 import * as z from "zod/mini";
 import { alpha2, boundedString, idString, isoDate, nullish, optionalNullable } from "./common";
 
-export const LOCALES = ["lt", "en", "ru", "pl", "lv", "ro", "it", "de", "fr", "sv", "es", "hu", "ja", "bg", "et", "cs"] as const;
+export const LOCALES = [
+  "lt",
+  "en",
+  "ru",
+  "pl",
+  "lv",
+  "ro",
+  "it",
+  "de",
+  "fr",
+  "sv",
+  "es",
+  "hu",
+  "ja",
+  "bg",
+  "et",
+  "cs",
+] as const;
 
 /** §3.1 list plus `OTHER`, which the docs' own examples use. */
 export const TOKEN_DOCUMENT_TYPES = [
@@ -43,7 +60,8 @@ export const DETECTION_TYPES = ["FACE", "EYES"] as const;
 
 const NAME_RULE = 'must not contain digits or any of ~!@#$%^*()_+={}[]|:;",<>/?';
 // \p{Nd}: any script's digits, not only ASCII ones.
-const personName = () => boundedString(1, 100).check(z.regex(/^[^\p{Nd}~!@#$%^*()_+={}[\]|:;",<>/?]*$/u, NAME_RULE));
+const personName = () =>
+  boundedString(1, 100).check(z.regex(/^[^\p{Nd}~!@#$%^*()_+={}[\]|:;",<>/?]*$/u, NAME_RULE));
 const redirectUrl = () => boundedString(5, 2048);
 const jsonObject = () => z.record(z.string(), z.json());
 
