@@ -14,11 +14,13 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const { options, writeDocs } = parsed;
-console.log(`Chaos run: ${options.requests} requests, ${Math.round(options.faultShare * 100)} % Mark ID faults...`);
+console.log(
+  `Chaos run: ${options.requests} requests, ${Math.round(options.faultShare * 100)} % Mark ID faults...`,
+);
 const report = await runChaos(options, (line) => console.log(line));
 console.log(renderText(report));
 if (writeDocs) {
-  await writeChaosSection(renderMarkdown(report));
+  await writeChaosSection(renderMarkdown(report), options.unknownOutcome);
   console.log("docs/reliability.md updated.");
 }
 process.exit(checkInvariants(report).every((invariant) => invariant.ok) ? 0 : 1);

@@ -36,7 +36,9 @@ const WEIGHTS: Readonly<Record<string, number>> = {
 
 /** Every weighted class, scaled so the shares add up to `total`. */
 export function chaosFaultMix(total: number): WeightedFault[] {
-  const classes = [...IDENTIFIER_FAULTS, ...TRANSPORT_FAULTS].filter((fault) => WEIGHTS[fault.label] !== undefined);
+  const classes = [...IDENTIFIER_FAULTS, ...TRANSPORT_FAULTS].filter(
+    (fault) => WEIGHTS[fault.label] !== undefined,
+  );
   const sum = classes.reduce((acc, fault) => acc + (WEIGHTS[fault.label] ?? 0), 0);
   return classes.map((fault) => ({ fault, share: (total * (WEIGHTS[fault.label] ?? 0)) / sum }));
 }

@@ -52,7 +52,7 @@ const BATCH = 10;
 
 export async function feed(order: readonly QueuedMessage[], options: FeederOptions): Promise<void> {
   const { sent } = options;
-  for (let start = 0; start < order.length && !options.stop.aborted; ) {
+  for (let start = 0; start < order.length && !options.stop.aborted;) {
     const counts = options.inspector.counts(options.queueUrl);
     if (counts.visible + counts.delayed >= options.backlog) {
       await sleep(10);
@@ -65,7 +65,8 @@ export async function feed(order: readonly QueuedMessage[], options: FeederOptio
         Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: message.request.body })),
       }),
     );
-    if ((reply.Failed ?? []).length > 0) throw new Error(`SendMessageBatch refused ${reply.Failed?.length} entries`);
+    if ((reply.Failed ?? []).length > 0)
+      throw new Error(`SendMessageBatch refused ${reply.Failed?.length} entries`);
     for (const entry of reply.Successful ?? []) {
       const message = chunk[Number(entry.Id)];
       if (message === undefined || entry.MessageId === undefined) continue;

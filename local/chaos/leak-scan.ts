@@ -51,7 +51,11 @@ export class LeakScanner {
       for (const entry of entries) {
         if (seen.has(entry.value) || !lower.includes(entry.value)) continue;
         seen.add(entry.value);
-        findings.push({ category: entry.category, place, hint: `${entry.category} (${entry.value.length} chars)` });
+        findings.push({
+          category: entry.category,
+          place,
+          hint: `${entry.category} (${entry.value.length} chars)`,
+        });
       }
     }
     return findings;

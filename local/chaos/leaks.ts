@@ -52,7 +52,8 @@ export function scanForLeaks(
 
   const findings: Finding[] = [];
   for (const line of logLines) findings.push(...everywhere.scan(line, "log"));
-  for (const { place, lines } of otherLines) for (const line of lines) findings.push(...everywhere.scan(line, place));
+  for (const { place, lines } of otherLines)
+    for (const line of lines) findings.push(...everywhere.scan(line, place));
   for (const message of published) {
     const place = placeOf(message);
     const body = parse(message.message);

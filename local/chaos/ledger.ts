@@ -78,6 +78,8 @@ export interface ChaosFigures {
     readonly lost: number;
   };
   readonly failureReasons: Readonly<Record<string, number>>;
+  /** Dead-lettered messages by the last outcome (and identifier) the handler logged for them. */
+  readonly deadLetterCauses: Readonly<Record<string, number>>;
   /** Per record outcome as the handler logged it (session-created, in-progress, markid-failed...). */
   readonly recordOutcomes: Readonly<Record<string, number>>;
   readonly markId: {
@@ -85,15 +87,23 @@ export interface ChaosFigures {
     readonly tokensMade: number;
     /** Calls that failed, by the label the handler logged (identifier, HTTP_<status>, timeout...). */
     readonly failedCalls: Readonly<Record<string, number>>;
+    /** Failed calls that reached Mark ID (failedCalls less the not-sent labels). */
+    readonly failedSent: number;
+    /** failedSent / tokenCalls: the share of the calls Mark ID received that failed. */
     readonly failedShare: number;
   };
   readonly duplicates: {
     /** requestIds for which Mark ID made more than one token. */
     readonly requestIdsWithExtraTokens: number;
     readonly extraTokens: number;
-    /** …of which after an outcome the flow could not know (timeout, reset, unreadable reply). */
+    /**
+     * …of which every extra token follows an outcome the flow could not know (timeout, reset,
+     * unreadable reply): one such outcome explains one extra token of its requestId.
+     */
     readonly explainedByUnknownOutcome: number;
+    /** requestIds with an extra token no unknown outcome explains: duplicate tokens per requestId. */
     readonly unexplained: number;
+    readonly unexplainedTokens: number;
     /** requestIds whose session-created events name more than one scanRef. */
     readonly conflictingSessions: number;
     readonly sessionEventsRepublished: number;
@@ -113,6 +123,9 @@ export interface ChaosFigures {
     readonly resendsAnsweredDuplicate: number;
   };
 }
+
+/** Labels of failed calls that never reached Mark ID (markIdErrorLabel). */
+const NOT_SENT_LABELS: ReadonlySet<string> = new Set(["credentials-unavailable", "invalid-request"]);
 
 const tally = (counts: Record<string, number>, key: string, by = 1) => {
   counts[key] = (counts[key] ?? 0) + by;
@@ -171,7 +184,9 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     }
   }
   const requestIdOf = (message: SqsMessageSnapshot) =>
-    requestOfMessage.get(message.messageId) ?? text(parseObject(message.body)?.["requestId"]) ?? message.messageId;
+    requestOfMessage.get(message.messageId) ??
+    text(parseObject(message.body)?.["requestId"]) ??
+    message.messageId;
   const deadLettered = new Set(o.deadLetters.map(requestIdOf));
   const inQueue = new Set(o.leftInQueue.map(requestIdOf));
 
@@ -203,7 +218,10 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
   // side unknown (a token may have been made without the flow learning of it).
   const recordOutcomes: Record<string, number> = {};
   const failedCalls: Record<string, number> = {};
-  const unknownOutcome = new Set<string>();
+  // The last outcome logged per SQS message: why a dead-lettered one ended there.
+  const lastOutcome = new Map<string, string>();
+  // Per requestId, the records that ended without knowing whether Mark ID made a token.
+  const unknownOutcomes = new Map<string, number>();
   for (const line of o.logLines) {
     const message = text(line["message"]);
     const outcome = text(line["outcome"]);
@@ -211,13 +229,16 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     if ((message === "record acknowledged" || message === "record given back to the queue") && outcome) {
       tally(recordOutcomes, outcome);
       const identifier = text(line["identifier"]);
+      const messageId = text(line["messageId"]);
+      if (messageId !== undefined)
+        lastOutcome.set(messageId, identifier ? `${outcome} ${identifier}` : outcome);
       if (
         requestId !== undefined &&
         (outcome === "unknown-outcome" ||
           outcome === "unknown-outcome-failed" ||
           (outcome === "markid-failed" && identifier === "schema-mismatch"))
       )
-        unknownOutcome.add(requestId);
+        unknownOutcomes.set(requestId, (unknownOutcomes.get(requestId) ?? 0) + 1);
     }
     if (message?.startsWith("Mark ID call failed")) tally(failedCalls, text(line["identifier"]) ?? "?");
   }
@@ -231,16 +252,33 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     const ref = text(parseObject(call.body)?.["externalRef"]) ?? "?";
     tokensPerRequest.set(ref, (tokensPerRequest.get(ref) ?? 0) + 1);
   }
+  // Each unknown outcome may explain one extra token of its requestId, no more: a requestId with
+  // three tokens and one unknown outcome has one unexplained token.
   let withExtra = 0;
   let extraTokens = 0;
   let explained = 0;
+  let unexplained = 0;
+  let unexplainedTokens = 0;
   for (const [requestId, tokens] of tokensPerRequest) {
     if (tokens <= 1) continue;
     withExtra += 1;
     extraTokens += tokens - 1;
-    if (unknownOutcome.has(requestId)) explained += 1;
+    const left = Math.max(0, tokens - 1 - (unknownOutcomes.get(requestId) ?? 0));
+    if (left === 0) explained += 1;
+    else {
+      unexplained += 1;
+      unexplainedTokens += left;
+    }
   }
-  const totalFailedCalls = Object.values(failedCalls).reduce((sum, n) => sum + n, 0);
+  // Failures of calls that never left the client (no key pair, a request refused before sending)
+  // are not Mark ID faults: the share is of the calls Mark ID (the simulator) received.
+  const sentFailedCalls = Object.entries(failedCalls)
+    .filter(([label]) => !NOT_SENT_LABELS.has(label))
+    .reduce((sum, [, n]) => sum + n, 0);
+
+  const deadLetterCauses: Record<string, number> = {};
+  for (const message of o.deadLetters)
+    tally(deadLetterCauses, lastOutcome.get(message.messageId) ?? "no record outcome logged");
 
   return {
     requests: o.requests.length,
@@ -261,17 +299,20 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     },
     failureReasons,
     recordOutcomes,
+    deadLetterCauses,
     markId: {
       tokenCalls: o.tokenCalls.length,
       tokensMade,
       failedCalls,
-      failedShare: o.tokenCalls.length === 0 ? 0 : totalFailedCalls / o.tokenCalls.length,
+      failedSent: sentFailedCalls,
+      failedShare: o.tokenCalls.length === 0 ? 0 : sentFailedCalls / o.tokenCalls.length,
     },
     duplicates: {
       requestIdsWithExtraTokens: withExtra,
       extraTokens,
       explainedByUnknownOutcome: explained,
-      unexplained: withExtra - explained,
+      unexplained,
+      unexplainedTokens,
       conflictingSessions: [...sessions.values()].filter((scanRefs) => scanRefs.size > 1).length,
       sessionEventsRepublished: sessionEvents - sessions.size,
     },
@@ -305,7 +346,10 @@ function alertFigures(
   );
 }
 
-function webhookFigures(o: ChaosObservations, completed: ReadonlyMap<string, number>): ChaosFigures["webhooks"] {
+function webhookFigures(
+  o: ChaosObservations,
+  completed: ReadonlyMap<string, number>,
+): ChaosFigures["webhooks"] {
   const byBody = new Map<string, WebhookDelivery[]>();
   const nonOk: Record<string, number> = {};
   for (const delivery of o.webhooks) {

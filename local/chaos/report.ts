@@ -22,24 +22,46 @@ export function figureRows(report: ChaosReport): Row[] {
   return [
     ["requests (distinct requestIds)", String(f.requests)],
     ["messages sent (duplicates among them)", `${f.messagesSent} (${f.duplicatesSent})`],
-    ["wall time: whole run / traffic until the queue drained", `${(report.wallMs / 1000).toFixed(1)} s / ${seconds.toFixed(1)} s`],
-    ["throughput (requests settled per second of traffic)", (f.requests / Math.max(seconds, 0.001)).toFixed(1)],
+    [
+      "wall time: whole run / traffic until the queue drained",
+      `${(report.wallMs / 1000).toFixed(1)} s / ${seconds.toFixed(1)} s`,
+    ],
+    [
+      "throughput (requests settled per second of traffic)",
+      (f.requests / Math.max(seconds, 0.001)).toFixed(1),
+    ],
     ["invocations of start-verification", String(f.invocations)],
     ["records processed (redeliveries included)", String(f.recordsProcessed)],
     ["records acknowledged / given back", `${f.recordsAcknowledged} / ${f.recordsGivenBack}`],
     ["per-record outcomes (handler log)", list(f.recordOutcomes)],
     ["requests ended with a session (verification.session-created)", String(f.outcomes.sessionCreated)],
-    ["requests acknowledged with a failure event (verification.failed)", `${f.outcomes.failureEvent} (${list(f.failureReasons)})`],
+    [
+      "requests acknowledged with a failure event (verification.failed)",
+      `${f.outcomes.failureEvent} (${list(f.failureReasons)})`,
+    ],
     ["requests in the DLQ", String(f.outcomes.deadLettered)],
+    ["DLQ messages by their last outcome", list(f.deadLetterCauses)],
     ["…in the DLQ although their session was published", String(f.outcomes.deadLetteredWithSession)],
     ["lost requests", String(f.outcomes.lost)],
     ["unfinished requests (run stopped on its time limit)", String(f.outcomes.unfinished)],
     ["Mark ID token calls / tokens made", `${f.markId.tokenCalls} / ${f.markId.tokensMade}`],
-    ["injected fault share (configured) / token calls that failed", `${pct(report.injectedFaultShare)} / ${pct(f.markId.failedShare)}`],
-    ["failed token calls by class", list(f.markId.failedCalls)],
-    ["requestIds with more than one token (extra tokens)", `${f.duplicates.requestIdsWithExtraTokens} (${f.duplicates.extraTokens})`],
-    ["…after an unknown outcome (timeout, reset, unreadable reply)", String(f.duplicates.explainedByUnknownOutcome)],
-    ["…unexplained (duplicate tokens per requestId)", String(f.duplicates.unexplained)],
+    [
+      "injected fault share (configured) / token calls Mark ID received that failed",
+      `${pct(report.injectedFaultShare)} / ${pct(f.markId.failedShare)} (${f.markId.failedSent} of ${f.markId.tokenCalls})`,
+    ],
+    ["failed token calls by class (credentials-unavailable: never sent)", list(f.markId.failedCalls)],
+    [
+      "requestIds with more than one token, any cause (extra tokens)",
+      `${f.duplicates.requestIdsWithExtraTokens} (${f.duplicates.extraTokens})`,
+    ],
+    [
+      "…each extra token after an unknown outcome of its requestId (timeout, reset, unreadable reply)",
+      String(f.duplicates.explainedByUnknownOutcome),
+    ],
+    [
+      "duplicate tokens per requestId not explained by an unknown outcome (requestIds / tokens)",
+      `${f.duplicates.unexplained} / ${f.duplicates.unexplainedTokens}`,
+    ],
     ["requestIds published with two different sessions", String(f.duplicates.conflictingSessions)],
     ["session-created events re-published (same session)", String(f.duplicates.sessionEventsRepublished)],
     [
@@ -49,17 +71,32 @@ export function figureRows(report: ChaosReport): Row[] {
         .join(", ") || "none",
     ],
     ["result webhooks (attempts)", `${f.webhooks.results} (${f.webhooks.attempts})`],
-    ["…accepted / never accepted / lost outside an outage", `${f.webhooks.accepted} / ${f.webhooks.neverAccepted} / ${f.webhooks.lostOutsideOutages}`],
+    [
+      "…accepted / never accepted / lost outside an outage",
+      `${f.webhooks.accepted} / ${f.webhooks.neverAccepted} / ${f.webhooks.lostOutsideOutages}`,
+    ],
     ["…non-200 replies by status", list(f.webhooks.nonOkReplies)],
-    ["verification.completed events (duplicates)", `${f.webhooks.completedEvents} (${f.webhooks.duplicateCompletedEvents})`],
-    ["signed resends answered 200 duplicate", `${f.webhooks.resendsAnsweredDuplicate} of ${f.webhooks.resendsSent}`],
-    ["uncaught exceptions / unhandled rejections", `${report.processErrors.uncaughtExceptions} / ${report.processErrors.unhandledRejections}`],
+    [
+      "verification.completed events (duplicates)",
+      `${f.webhooks.completedEvents} (${f.webhooks.duplicateCompletedEvents})`,
+    ],
+    [
+      "signed resends answered 200 duplicate",
+      `${f.webhooks.resendsAnsweredDuplicate} of ${f.webhooks.resendsSent}`,
+    ],
+    [
+      "uncaught exceptions / unhandled rejections",
+      `${report.processErrors.uncaughtExceptions} / ${report.processErrors.unhandledRejections}`,
+    ],
     ["failed invocations (threw, timed out, invalid reply)", String(f.failedInvocations)],
     [
       "leak scan: log lines + published messages scanned",
       `${report.leaks.linesScanned} + ${report.leaks.messagesScanned} (values watched: ${list(report.leaks.valuesWatched)})`,
     ],
-    ["leaks found", report.leaks.total === 0 ? "0" : `${report.leaks.total} (${list(report.leaks.findings)})`],
+    [
+      "leaks found",
+      report.leaks.total === 0 ? "0" : `${report.leaks.total} (${list(report.leaks.findings)})`,
+    ],
     ["disruptions", report.disruptions.map((d) => `${d.name} (${d.detail})`).join("; ") || "none"],
     [
       "settings",
@@ -83,12 +120,19 @@ export function renderText(report: ChaosReport): string {
   ].join("\n");
 }
 
+/** The command that repeats the run (its size, seed and unknown-outcome setting). */
+export function commandOf(report: ChaosReport): string {
+  const o = report.options;
+  const outcome = o.unknownOutcome === "redeliver" ? "" : ` --unknown-outcome ${o.unknownOutcome}`;
+  return `npm run chaos -- --requests ${o.requests} --seed ${o.seed}${outcome}`;
+}
+
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 export function renderMarkdown(report: ChaosReport): string {
   const invariants = checkInvariants(report);
   return [
-    `Run of ${report.startedAt} (\`npm run chaos -- --requests ${report.options.requests}\`), ` +
+    `Run of ${report.startedAt} (\`${commandOf(report)}\`), ` +
       `${process.platform}/${process.arch}, Node ${process.version}.`,
     "",
     "| Figure | Value |",
@@ -97,6 +141,8 @@ export function renderMarkdown(report: ChaosReport): string {
     "",
     "| Invariant | Value | Rule | |",
     "|---|---|---|---|",
-    ...invariants.map((i) => `| ${cell(i.name)} | ${i.value} | ${cell(i.rule)} | ${i.ok ? "ok" : "**FAIL**"} |`),
+    ...invariants.map(
+      (i) => `| ${cell(i.name)} | ${i.value} | ${cell(i.rule)} | ${i.ok ? "ok" : "**FAIL**"} |`,
+    ),
   ].join("\n");
 }

@@ -79,7 +79,8 @@ export async function runChaos(
       { log: (line) => runnerLines.push(line) },
     );
     const aws = stack.aws;
-    if (aws === undefined) throw new Error("the chaos run needs the built-in local AWS, not an external endpoint");
+    if (aws === undefined)
+      throw new Error("the chaos run needs the built-in local AWS, not an external endpoint");
     return await drive(stack, aws, options, requests, order, runnerLines, started, errors, output, progress);
   } finally {
     await stack?.close();
@@ -198,7 +199,11 @@ async function drive(
   }
   const trafficMs = Date.now() - trafficStarted;
   await control.flushWebhooks();
-  const manualResends = await resendSomeWebhooks(stack, options.webhookResendShare, seededRandom(options.seed + 1));
+  const manualResends = await resendSomeWebhooks(
+    stack,
+    options.webhookResendShare,
+    seededRandom(options.seed + 1),
+  );
   await control.flushWebhooks();
   await sleep(200);
   stopFollowing();
@@ -228,12 +233,9 @@ async function drive(
     alertWindowSeconds: Number(stack.functionEnvironment["ALERT_WINDOW_SECONDS"] ?? 3600),
     outageToleranceMs: 3000,
   });
-  const leaks = scanForLeaks(
-    leakValues(stack, requests, published, keyPairs),
-    logLines,
-    published,
-    [{ place: "runner line", lines: runnerLines }],
-  );
+  const leaks = scanForLeaks(leakValues(stack, requests, published, keyPairs), logLines, published, [
+    { place: "runner line", lines: runnerLines },
+  ]);
   return {
     options,
     startedAt: new Date(started).toISOString(),
@@ -319,8 +321,7 @@ function leakValues(
   // ...and what the simulator put into each verification's result (its own fake data included).
   for (const scanRef of scanRefs) {
     const verification = stack.simulator.control.verification(scanRef) as
-      | { readonly data?: unknown; readonly token?: unknown }
-      | undefined;
+      { readonly data?: unknown; readonly token?: unknown } | undefined;
     personal.push(...personalValues(verification?.data), ...personalValues(verification?.token));
   }
   return { secrets, authTokens, personalData: [...new Set(personal)] };

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import type { PublishedMessage, SqsMessageSnapshot } from "../../local/aws/index";
+import { computeFigures, type ChaosObservations } from "../../local/chaos/ledger";
+import type { RecordedRequest } from "../../local/simulator/index";
+
+/*
+ * The chaos run's arithmetic on hand-made observations: what counts as lost, which extra tokens an
+ * unknown outcome explains, which failed calls count as Mark ID faults, and when an alert fired
+ * twice in one window. The run itself is test/reliability/chaos.test.ts.
+ */
+
+const EVENTS = "arn:events";
+const ALERTS = "arn:alerts";
+
+const request = (index: number) => ({
+  index,
+  requestId: `r${index}`,
+  kind: "plain" as const,
+  body: JSON.stringify({ requestId: `r${index}`, clientId: "c" }),
+});
+
+const event = (body: Record<string, unknown>, at = "2026-01-01T00:00:00.000Z"): PublishedMessage => ({
+  messageId: `sns-${Math.random()}`,
+  topicArn: body["type"]?.toString().startsWith("markid.") ? ALERTS : EVENTS,
+  message: JSON.stringify(body),
+  messageAttributes: {},
+  timestamp: at,
+});
+
+const tokenCall = (externalRef: string, status: number): RecordedRequest => ({
+  method: "POST",
+  path: "/api/v2/token",
+  headers: {},
+  body: JSON.stringify({ clientId: "c", externalRef }),
+  at: 0,
+  authorized: true,
+  status,
+});
+
+const snapshot = (messageId: string, body = "{}"): SqsMessageSnapshot => ({
+  messageId,
+  body,
+  messageAttributes: {},
+  state: "visible",
+  receiveCount: 5,
+  sentTimestamp: 0,
+});
+
+const recordLine = (requestId: string, messageId: string, outcome: string, identifier?: string) => ({
+  message: "record given back to the queue",
+  requestId,
+  messageId,
+  outcome,
+  ...(identifier === undefined ? {} : { identifier }),
+});
+
+function observations(overrides: Partial<ChaosObservations>): ChaosObservations {
+  return {
+    requests: [],
+    sent: [],
+    published: [],
+    eventsTopicArn: EVENTS,
+    alertsTopicArn: ALERTS,
+    deadLetters: [],
+    leftInQueue: [],
+    batches: [],
+    tokenCalls: [],
+    webhooks: [],
+    manualResends: [],
+    logLines: [],
+    disruptions: [],
+    alertWindowSeconds: 3600,
+    outageToleranceMs: 3000,
+    ...overrides,
+  };
+}
+
+describe("computeFigures", () => {
+  it("settles each request once: session, failure event, DLQ, still queued, or lost", () => {
+    const requests = [0, 1, 2, 3, 4].map(request);
+    const sent = requests.map((r) => ({
+      messageId: `m${r.index}`,
+      requestId: r.requestId,
+      duplicate: false,
+    }));
+    const figures = computeFigures(
+      observations({
+        requests,
+        sent,
+        published: [
+          event({ type: "verification.session-created", requestId: "r0", scanRef: "s0" }),
+          // A failure event without requestId (the body was not JSON) is matched by messageId.
+          event({ type: "verification.failed", messageId: "m1", reason: "invalid-request" }),
+        ],
+        deadLetters: [snapshot("m2")],
+        leftInQueue: [snapshot("m3")],
+        logLines: [recordLine("r2", "m2", "markid-failed", "JSON_ERROR")],
+      }),
+    );
+    expect(figures.outcomes).toEqual({
+      sessionCreated: 1,
+      failureEvent: 1,
+      deadLettered: 1,
+      deadLetteredWithSession: 0,
+      unfinished: 1,
+      lost: 1,
+    });
+    expect(figures.failureReasons).toEqual({ "invalid-request": 1 });
+    expect(figures.deadLetterCauses).toEqual({ "markid-failed JSON_ERROR": 1 });
+  });
+
+  it("lets one unknown outcome explain one extra token of its own requestId, no more", () => {
+    const figures = computeFigures(
+      observations({
+        requests: [0, 1, 2].map(request),
+        tokenCalls: [
+          // r0: two tokens after one unknown outcome: explained.
+          tokenCall("r0", 201),
+          tokenCall("r0", 201),
+          // r1: three tokens after one unknown outcome: one unexplained.
+          tokenCall("r1", 201),
+          tokenCall("r1", 201),
+          tokenCall("r1", 201),
+          // r2: two tokens, no unknown outcome at all (another requestId's does not count).
+          tokenCall("r2", 200),
+          tokenCall("r2", 201),
+          tokenCall("r2", 500),
+        ],
+        logLines: [
+          recordLine("r0", "m0", "unknown-outcome"),
+          recordLine("r1", "m1", "unknown-outcome"),
+          recordLine("r9", "m9", "unknown-outcome"),
+        ],
+      }),
+    );
+    expect(figures.duplicates).toMatchObject({
+      requestIdsWithExtraTokens: 3,
+      extraTokens: 4,
+      explainedByUnknownOutcome: 1,
+      unexplained: 2,
+      unexplainedTokens: 2,
+    });
+    expect(figures.markId.tokensMade).toBe(7);
+  });
+
+  it("counts as Mark ID faults only the failed calls Mark ID received", () => {
+    const failedCall = (identifier: string) => ({ message: "Mark ID call failed; retrying", identifier });
+    const figures = computeFigures(
+      observations({
+        tokenCalls: [tokenCall("a", 502), tokenCall("b", 201), tokenCall("c", 201), tokenCall("d", 429)],
+        logLines: [failedCall("HTTP_502"), failedCall("HTTP_429"), failedCall("credentials-unavailable")],
+      }),
+    );
+    expect(figures.markId).toMatchObject({ tokenCalls: 4, failedSent: 2, failedShare: 0.5 });
+    expect(figures.markId.failedCalls).toEqual({ HTTP_502: 1, HTTP_429: 1, "credentials-unavailable": 1 });
+  });
+
+  it("counts a second firing within the window as extra, unless a resolve came between", () => {
+    const alert = (state: string, at: string) =>
+      event({ type: "markid.token-limit-reached", state }, `2026-01-01T${at}.000Z`);
+    const figures = computeFigures(
+      observations({
+        published: [
+          alert("firing", "00:00:00"),
+          alert("firing", "00:10:00"), // extra: same window, still open
+          alert("resolved", "00:20:00"),
+          alert("firing", "00:30:00"), // a new episode
+          alert("firing", "01:40:00"), // a new window
+        ],
+      }),
+    );
+    expect(figures.alerts["markid.token-limit-reached"]).toEqual({ firing: 4, resolved: 1, extraFirings: 1 });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { checkInvariants } from "../../local/chaos/invariants";
+import { figureRows } from "../../local/chaos/report";
+import { runChaos, type ChaosReport } from "../../local/chaos/run";
+
+/*
+ * The short chaos run for CI: the same run as `npm run chaos` (local/chaos), with fewer requests,
+ * so every disruption (token exhaustion and top-up, Secrets Manager and SNS outages, a key
+ * rotation, duplicate deliveries, injected Mark ID faults) happens once. Its invariants must all
+ * hold; the full 10,000-request run's figures are in docs/reliability.md.
+ */
+
+const REQUESTS = 300;
+
+function failing(report: ChaosReport): string[] {
+  return checkInvariants(report)
+    .filter((invariant) => !invariant.ok)
+    .map((invariant) => `${invariant.name}: ${invariant.value} (${invariant.rule})`);
+}
+
+describe("a short chaos run", () => {
+  it(`${REQUESTS} requests with faults, outages, a rotation, an exhaustion and duplicates: every invariant holds`, async () => {
+    const report = await runChaos({ requests: REQUESTS, maxWallMs: 100_000 });
+    const f = report.figures;
+    console.log(
+      figureRows(report)
+        .map(([name, value]) => `  ${name}: ${value}`)
+        .join("\n"),
+    );
+
+    expect(failing(report)).toEqual([]);
+    // What the invariants are judged on really happened.
+    expect(report.disruptions.map((d) => d.name)).toEqual([
+      "token exhaustion",
+      "Secrets Manager outage",
+      "credential rotation",
+      "SNS outage",
+    ]);
+    expect(f.duplicatesSent).toBeGreaterThan(0);
+    expect(f.markId.failedShare).toBeGreaterThanOrEqual(0.3);
+    expect(f.alerts["markid.token-limit-reached"]).toMatchObject({ firing: 1, resolved: 1, extraFirings: 0 });
+    expect(f.outcomes.sessionCreated + f.outcomes.failureEvent + f.outcomes.deadLettered).toBe(REQUESTS);
+    expect(f.webhooks.completedEvents).toBeGreaterThan(0);
+    expect(report.leaks.linesScanned).toBeGreaterThan(REQUESTS);
+    expect(report.leaks.valuesWatched.secret).toBeGreaterThanOrEqual(5);
+    expect(report.leaks.valuesWatched["auth-token"]).toBeGreaterThan(0);
+  }, 120_000);
+});
