@@ -1,5 +1,5 @@
 import type { StoredSession } from "../aws/session-store";
-import type { TokenResponse } from "../markid/index";
+import type { TokenResponse } from "../markid/schemas/token";
 import type { SessionCreatedEvent } from "../messages";
 import type { VerificationRequest } from "./verification-request";
 

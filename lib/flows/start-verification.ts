@@ -1,7 +1,8 @@
 import { err, ok, ResultAsync, type Result } from "neverthrow";
 import { describeAwsError, isConditionalCheckFailed } from "../aws/aws-error";
 import type { StoredSession } from "../aws/session-store";
-import { describeMarkIdError, type TokenResponse } from "../markid/index";
+import { describeMarkIdError } from "../markid/errors";
+import type { TokenResponse } from "../markid/schemas/token";
 import type { AlertType, VerificationFailedEvent } from "../messages";
 import type { Dependencies } from "../runtime/dependencies";
 import {
@@ -251,19 +252,27 @@ export function createStartVerificationFlow(
     alreadyPublished: boolean,
     observer: RecordObserver,
   ): Promise<RecordResult> {
+    const publishFailure = await publishSession(base, session);
+    if (publishFailure !== undefined) return publishFailure;
+    if (!alreadyPublished) await markPublished(base.requestId, observer);
+    return ok({ ...base, outcome: "session-republished" });
+  }
+
+  /** Publishes verification.session-created; a failure gives the record back (a redelivery re-publishes). */
+  async function publishSession(
+    base: { readonly messageId: string; readonly requestId: string },
+    session: StoredSession,
+  ): Promise<RecordResult | undefined> {
     const published = await deps.notifier
       .publishEvent(sessionCreatedEvent(base.requestId, session))
       .match(succeeded, failed);
-    if (!published.ok) {
-      return err({
-        ...base,
-        outcome: "publish-failed",
-        identifier: published.error.code,
-        reason: describeAwsError(published.error),
-      });
-    }
-    if (!alreadyPublished) await markPublished(base.requestId, observer);
-    return ok({ ...base, outcome: "session-republished" });
+    if (published.ok) return undefined;
+    return err({
+      ...base,
+      outcome: "publish-failed",
+      identifier: published.error.code,
+      reason: describeAwsError(published.error),
+    });
   }
 
   async function createSession(
@@ -340,17 +349,8 @@ export function createStartVerificationFlow(
         },
       );
     }
-    const published = await deps.notifier
-      .publishEvent(sessionCreatedEvent(request.requestId, session))
-      .match(succeeded, failed);
-    if (!published.ok) {
-      return err({
-        ...base,
-        outcome: "publish-failed",
-        identifier: published.error.code,
-        reason: describeAwsError(published.error),
-      });
-    }
+    const publishFailure = await publishSession(base, session);
+    if (publishFailure !== undefined) return publishFailure;
     if (saved.ok) await markPublished(request.requestId, observer);
     const cleared = await tokenLimit.afterTokenCreated().match(succeeded, failed);
     if (!cleared.ok) {
