@@ -14,6 +14,7 @@ interface Figure {
 
 const FIGURES: readonly Figure[] = [
   { name: "client-overhead", run: async () => (await import("./client-overhead")).run() },
+  { name: "cold-init", run: async () => (await import("./cold-init")).run() },
 ];
 
 const { values } = parseArgs({
@@ -47,7 +48,13 @@ for (const figure of FIGURES) {
     // A figure that cannot be measured is a miss, not a crash of the whole run.
     console.log("failed");
     console.error(error);
-    results.push({ figure: figure.name, measured: "error", goal: "runs", verdict: "miss", detail: String(error) });
+    results.push({
+      figure: figure.name,
+      measured: "error",
+      goal: "runs",
+      verdict: "miss",
+      detail: String(error),
+    });
   }
 }
 

@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { kb, ms, times, type FigureResult } from "./report";
+import { buildFunctionBundles, type FunctionBundle } from "./support/bundles";
+import { REPO_ROOT } from "./support/simulator-process";
+import { median, pairedRatio } from "./support/stats";
+
+/**
+ * Each handler's cold init — a fresh Node process that loads its bundle, as Lambda's init phase
+ * does — against a fresh `node -e 0`, and each bundle's size. The bundles are built as
+ * `serverless package` builds them (support/bundles.ts); test/infra/template.test.ts checks the
+ * packaged zips themselves. Goals: ≤ 1.5× and ≤ 200 KB.
+ *
+ * The AWS SDK is excluded from the bundles because the Lambda runtime provides it, but loading it
+ * is still part of the init: the bundle requires it at load, from node_modules here as from the
+ * runtime there. The detail says how much of the init that is (a process that loads only those
+ * SDK packages, measured in the same rounds).
+ */
+
+const INIT_GOAL = 1.5;
+const SIZE_GOAL_BYTES = 200 * 1024;
+// Each round is two or three short processes (50–200 ms); 15 rounds per function keep the
+// figure about 10 s while the median absorbs a slow spawn now and then.
+const ROUNDS = 15;
+
+/** Wall time from spawn to exit of `node -e <code>`, in ms; rejects on a non-zero exit. */
+function nodeEval(code: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["-e", code], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const elapsed = performance.now() - started;
+      if (code === 0) resolve(elapsed);
+      else reject(new Error(`node -e exited ${String(code)}: ${stderr.slice(0, 500)}`));
+    });
+  });
+}
+
+const requireAll = (modules: readonly string[]) =>
+  modules.map((module) => `require(${JSON.stringify(module)});`).join("") || "0";
+
+async function measureInit(bundle: FunctionBundle): Promise<FigureResult> {
+  const sdkOnly: number[] = [];
+  const sdkCode = requireAll(bundle.externals);
+  const baseline = () => nodeEval("0");
+  const candidate = async () => {
+    // The SDK-only process rides along in each round, outside the paired ratio.
+    sdkOnly.push(await nodeEval(sdkCode));
+    return nodeEval(requireAll([bundle.file]));
+  };
+  await baseline();
+  await candidate();
+  const measured = await pairedRatio(ROUNDS, baseline, candidate);
+  const sdkMs = median(sdkOnly) - measured.baselineMedianMs;
+  const ownMs = measured.candidateMedianMs - median(sdkOnly);
+  return {
+    figure: `cold init vs node -e 0: ${bundle.name}`,
+    measured: times(measured.ratio),
+    goal: `≤ ${times(INIT_GOAL)}`,
+    verdict: measured.ratio <= INIT_GOAL ? "pass" : "miss",
+    detail:
+      `median of ${measured.rounds} alternating rounds; node -e 0 ${ms(measured.baselineMedianMs, 1)}, ` +
+      `loading the bundle ${ms(measured.candidateMedianMs, 1)}: the AWS SDK it requires ` +
+      `(${bundle.externals.join(", ")}) ≈ ${ms(sdkMs, 1)}, the bundle's own code ≈ ${ms(ownMs, 1)}`,
+  };
+}
+
+function sizeResult(bundle: FunctionBundle): FigureResult {
+  const top = bundle.composition
+    .slice(0, 4)
+    .map(({ input, bytes }) => `${input} ${kb(bytes)}`)
+    .join(", ");
+  return {
+    figure: `bundle size (minified, AWS SDK excluded): ${bundle.name}`,
+    measured: kb(bundle.bytes),
+    goal: `≤ ${kb(SIZE_GOAL_BYTES)}`,
+    verdict: bundle.bytes <= SIZE_GOAL_BYTES ? "pass" : "miss",
+    detail: `${bundle.entry}; largest parts: ${top}`,
+  };
+}
+
+export async function run(): Promise<FigureResult[]> {
+  const bundles = await buildFunctionBundles();
+  try {
+    const results: FigureResult[] = [];
+    for (const bundle of bundles.functions) results.push(await measureInit(bundle));
+    results.push(...bundles.functions.map(sizeResult));
+    return results;
+  } finally {
+    bundles.remove();
+  }
+}

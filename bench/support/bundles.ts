@@ -1,0 +1,147 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { build, type BuildOptions, type Metafile } from "esbuild";
+import { REPO_ROOT } from "./simulator-process";
+
+/**
+ * The functions' bundles, built the way `serverless package` builds them: the esbuild settings
+ * come from serverless.yml (custom.esbuild) as the Framework resolves them (`serverless print`),
+ * and are turned into esbuild options as serverless-esbuild does (its own keys dropped, `exclude`
+ * made external, `outputFileExtension` as outExtension). Reading them rather than restating them
+ * here keeps the benchmark measuring what is deployed.
+ */
+
+export interface FunctionBundle {
+  /** The function's name in serverless.yml, e.g. `startVerification`. */
+  readonly name: string;
+  /** e.g. `functions/start-verification.ts`. */
+  readonly entry: string;
+  /** The minified bundle (source map not included). */
+  readonly file: string;
+  readonly bytes: number;
+  /** Bytes of the bundle by input package (or `lib/`, `functions/`), largest first. */
+  readonly composition: readonly { readonly input: string; readonly bytes: number }[];
+  /** Modules the bundle leaves to the runtime (the AWS SDK packages it requires). */
+  readonly externals: readonly string[];
+}
+
+export interface Bundles {
+  readonly functions: readonly FunctionBundle[];
+  /** The esbuild options used, for the report. */
+  readonly options: BuildOptions;
+  /** Removes the build folder. */
+  remove(): void;
+}
+
+interface PrintedService {
+  readonly custom?: { readonly esbuild?: Record<string, unknown> };
+  readonly functions?: Record<string, { readonly handler?: string }>;
+}
+
+/** serverless-esbuild's own settings, which it removes before calling esbuild (its bundle.js). */
+const PLUGIN_KEYS = new Set([
+  "concurrency",
+  "zipConcurrency",
+  "exclude",
+  "nativeZip",
+  "packager",
+  "packagePath",
+  "watch",
+  "keepOutputDirectory",
+  "packagerOptions",
+  "installExtraArgs",
+  "outputFileExtension",
+  "outputBuildFolder",
+  "outputWorkFolder",
+  "nodeExternals",
+  "skipBuild",
+  "skipRebuild",
+  "skipBuildExcludeFns",
+  "stripEntryResolveExtensions",
+  "disposeContext",
+]);
+
+export async function buildFunctionBundles(): Promise<Bundles> {
+  const service = await printService();
+  const settings = service.custom?.esbuild ?? {};
+  const options = esbuildOptionsFrom(settings);
+  // Inside the repository (in the ignored .esbuild folder) so that the external @aws-sdk/*
+  // modules resolve from node_modules when a bundle is loaded, as they do from Lambda's runtime.
+  const outdir = join(REPO_ROOT, ".esbuild", `bench-${process.pid}`);
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+
+  const functions: FunctionBundle[] = [];
+  for (const [name, definition] of Object.entries(service.functions ?? {})) {
+    const handler = definition.handler;
+    if (handler === undefined) continue;
+    const entry = `${handler.slice(0, handler.lastIndexOf("."))}.ts`;
+    const result = await build({
+      ...options,
+      absWorkingDir: REPO_ROOT,
+      entryPoints: [entry],
+      outdir: join(outdir, name),
+      metafile: true,
+      logLevel: "silent",
+    });
+    const extension = typeof settings.outputFileExtension === "string" ? settings.outputFileExtension : ".js";
+    const [outputPath, output] = Object.entries(result.metafile.outputs).find(([path]) =>
+      path.endsWith(extension),
+    )!;
+    const file = join(REPO_ROOT, outputPath);
+    functions.push({
+      name,
+      entry,
+      file,
+      bytes: statSync(file).size,
+      composition: composition(output),
+      externals: [
+        ...new Set(
+          output.imports.filter((i) => i.external && !i.path.startsWith("node:")).map((i) => i.path),
+        ),
+      ],
+    });
+  }
+  return { functions, options, remove: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+async function printService(): Promise<PrintedService> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(REPO_ROOT, "node_modules", ".bin", "serverless"), "print", "--stage", "ci", "--format", "json"],
+    { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, SLS_TELEMETRY_DISABLED: "1" } },
+  );
+  return JSON.parse(stdout) as PrintedService;
+}
+
+export function esbuildOptionsFrom(settings: Record<string, unknown>): BuildOptions {
+  const strings = (value: unknown): string[] =>
+    (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === "string");
+  const exclude = strings(settings.exclude ?? ["aws-sdk"]);
+  const esbuildSettings = Object.fromEntries(
+    Object.entries(settings).filter(([key]) => !PLUGIN_KEYS.has(key)),
+  );
+  const extension = settings.outputFileExtension;
+  return {
+    // serverless-esbuild's defaults, then the service's settings over them.
+    bundle: true,
+    target: "node18",
+    platform: "node",
+    ...esbuildSettings,
+    external: [...strings(settings.external), ...(exclude.includes("*") ? [] : exclude)],
+    ...(typeof extension === "string" && extension !== ".js" ? { outExtension: { ".js": extension } } : {}),
+  };
+}
+
+/** The bundle's bytes grouped by npm package (scope included) or by top-level source folder. */
+function composition(output: Metafile["outputs"][string]): { input: string; bytes: number }[] {
+  const groups = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const group = match ? match[1]! : relative(".", input).split("/")[0]!;
+    groups.set(group, (groups.get(group) ?? 0) + bytesInOutput);
+  }
+  return [...groups.entries()].map(([input, bytes]) => ({ input, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
