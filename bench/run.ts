@@ -15,6 +15,7 @@ interface Figure {
 const FIGURES: readonly Figure[] = [
   { name: "client-overhead", run: async () => (await import("./client-overhead")).run() },
   { name: "cold-init", run: async () => (await import("./cold-init")).run() },
+  { name: "secret-reads", run: async () => (await import("./secret-reads")).run() },
 ];
 
 const { values } = parseArgs({
