@@ -298,7 +298,7 @@ describe("SQS body parser", () => {
           }
           fc.pre(!isObject);
           const error = parseVerificationRequest(body)._unsafeUnwrapErr();
-          expect(error.issues).toEqual([{ path: "(root)", message: expect.any(String) }]);
+          expect(error.issues.map((issue) => issue.path)).toEqual(["(root)"]);
           expect(JSON.stringify(error)).not.toContain(MARKER);
         },
       ),
