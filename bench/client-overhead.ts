@@ -30,7 +30,11 @@ const CASES: readonly Case[] = [
     path: "/api/v2/token",
     body: (index) => JSON.stringify({ clientId: `bench-${index}` }),
     expectedStatus: 201,
-    viaClient: (client, index) => client.createToken({ clientId: `bench-${index}` }).match(() => true, () => false),
+    viaClient: (client, index) =>
+      client.createToken({ clientId: `bench-${index}` }).match(
+        () => true,
+        () => false,
+      ),
   },
   {
     name: "getStatus (400 BAD_VALUE, mapped)",

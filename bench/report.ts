@@ -44,7 +44,11 @@ const cells = (result: FigureResult): readonly string[] => [
 export function formatTable(results: readonly FigureResult[]): string {
   const rows = [HEADERS, ...results.map(cells)];
   const widths = HEADERS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: readonly string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
   const details = results
     .filter((result) => result.detail !== undefined)

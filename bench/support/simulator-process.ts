@@ -38,10 +38,13 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${url}/__control/${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
     });
     const json: unknown = await response.json();
-    if (!response.ok) throw new Error(`simulator control ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    if (!response.ok)
+      throw new Error(`simulator control ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
     return json;
   };
 
@@ -49,7 +52,8 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
     url,
     pid: child.pid!,
     setTokenBalance: async (balance) => void (await control("POST", "token-balance", { balance })),
-    setRateLimit: async (requestsPerSecond) => void (await control("POST", "rate-limit", { requestsPerSecond })),
+    setRateLimit: async (requestsPerSecond) =>
+      void (await control("POST", "rate-limit", { requestsPerSecond })),
     injectFault: async (injection) => void (await control("POST", "faults", injection)),
     clearFaults: async () => void (await control("DELETE", "faults")),
     requests: async () => (await control("GET", "requests")) as readonly RecordedRequest[],
@@ -77,7 +81,8 @@ function readUrl(child: ChildProcess): Promise<string> {
         resolve(match[1]!);
       }
     };
-    const onExit = (code: number | null) => reject(new Error(`simulator exited (${String(code)}) before listening`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`simulator exited (${String(code)}) before listening`));
     child.stdout!.on("data", onData);
     child.once("exit", onExit);
   });
