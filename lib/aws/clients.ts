@@ -16,7 +16,9 @@ export interface AwsClientSettings {
   readonly maxAttempts?: number;
   /**
    * Time to wait for a reply once connected. The SDK's default is no limit: one stalled call
-   * would hold the invocation until Lambda's timeout, so the factory sets one (5 s).
+   * would hold the invocation until Lambda's timeout, so the factory sets one (5 s), and makes it
+   * an error: without `throwOnRequestTimeout` the SDK only logs a warning when it passes and
+   * keeps waiting.
    */
   readonly requestTimeoutMs?: number;
   /** Time to establish a connection (default 2 s). */
@@ -40,6 +42,7 @@ export function awsClientConfig(settings: AwsClientSettings = {}) {
   return {
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
       connectionTimeout: settings.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     },
     ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),

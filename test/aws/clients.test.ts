@@ -40,11 +40,11 @@ afterEach(() => {
 describe("awsClientConfig", () => {
   it("passes only the settings given, plus request timeouts", () => {
     expect(awsClientConfig({ maxAttempts: 5 })).toEqual({
-      requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 },
+      requestHandler: { requestTimeout: 5000, throwOnRequestTimeout: true, connectionTimeout: 2000 },
       maxAttempts: 5,
     });
     expect(awsClientConfig({ requestTimeoutMs: 100, region: "eu-north-1" })).toEqual({
-      requestHandler: { requestTimeout: 100, connectionTimeout: 2000 },
+      requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true, connectionTimeout: 2000 },
       region: "eu-north-1",
     });
   });
