@@ -3,6 +3,7 @@ import { processVerificationWebhook, type WebhookOutcome } from "../lib/flows/ve
 import { reportWebhookOutcome } from "../lib/flows/verification-webhook-report";
 import { createSigningKeySource, type SigningKeySource } from "../lib/flows/webhook-signing-key";
 import { withInvocation } from "../lib/observability/invocation";
+import { logger } from "../lib/observability/logger";
 import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
 
 /**
@@ -10,6 +11,9 @@ import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
  * 200 accepted or duplicate; 401 bad or missing signature; 400 malformed; 413 too large; 503 when
  * the result could not be recorded now (signing key unreadable, publish failed), so Mark ID resends.
  */
+/** Kept free at the end of the invocation to reply (see RETURN_MARGIN_MS of start-verification). */
+export const RETURN_MARGIN_MS = 250;
+
 export type WebhookHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -35,7 +39,7 @@ export function createVerificationWebhookHandler(container: () => Dependencies):
       event.requestContext?.requestId ?? context.awsRequestId,
       async () => {
         const deps = container();
-        const outcome = await processVerificationWebhook(
+        const processing = processVerificationWebhook(
           { body: event.body, isBase64Encoded: event.isBase64Encoded, headers: event.headers },
           { signingKey: signingKeyOf(deps), deliveries: deps.deliveries, notifier: deps.notifier },
           {
@@ -46,8 +50,27 @@ export function createVerificationWebhookHandler(container: () => Dependencies):
           (handled): WebhookOutcome => handled,
           (refused): WebhookOutcome => refused,
         );
-        reportWebhookOutcome(outcome);
-        return toReply(outcome);
+        let timer: NodeJS.Timeout | undefined;
+        const cutoff = new Promise<"deadline">((resolve) => {
+          timer = setTimeout(
+            () => resolve("deadline"),
+            Math.max(0, context.getRemainingTimeInMillis() - RETURN_MARGIN_MS),
+          );
+        });
+        try {
+          const outcome = await Promise.race([processing, cutoff]);
+          if (outcome === "deadline") {
+            // A call overran the invocation (an AWS call stalled up to the SDK's timeouts): 503
+            // now rather than Lambda's timeout, so Mark ID resends; the delivery is marked done
+            // only once its event is out, so the resend is processed again if this one never was.
+            logger.error("webhook not finished before the invocation deadline (Mark ID will resend)");
+            return json(503, { error: "temporarily unavailable" });
+          }
+          reportWebhookOutcome(outcome);
+          return toReply(outcome);
+        } finally {
+          clearTimeout(timer);
+        }
       },
     );
 }

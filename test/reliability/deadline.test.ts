@@ -6,14 +6,17 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCheckCredentialsHandler } from "../../functions/check-credentials";
 import { createHandler, RETURN_MARGIN_MS } from "../../functions/start-verification";
+import { createVerificationWebhookHandler } from "../../functions/verification-webhook";
 import { createAwsClients } from "../../lib/aws/clients";
 import { createNotifier } from "../../lib/aws/notifier";
+import { signWebhookBody } from "../../lib/markid/webhook-signature";
 import { ALERT_TYPES } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { localAwsClientConfig } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
-import { useStack } from "../support/stack";
+import { webhookEvent } from "../support/api-gateway-event";
+import { STACK_SECRET, useStack } from "../support/stack";
 
 /*
  * Deadlines (issue 6): with little time left in the invocation, each handler returns before
@@ -250,6 +253,32 @@ describe("an AWS service that stops answering", () => {
     expect(tokenCalls()).toBe(3);
     expect(leftMs).toBeGreaterThan(0);
     stalled.sns.destroy();
+  });
+});
+
+describe("verification-webhook with little time left", () => {
+  it("Secrets Manager stalled: 503 before the deadline (Mark ID resends), nothing published", async () => {
+    const stalled = createAwsClients(localAwsClientConfig(blackHole.url, stack().aws.region));
+    const deps = stack().newContainer({
+      aws: { ...stack().clients, secretsManager: stalled.secretsManager },
+    });
+    const body = JSON.stringify({
+      scanRef: unique("scan"),
+      clientId: "c",
+      final: true,
+      status: { overall: "APPROVED" },
+    });
+    const signature = signWebhookBody(body, STACK_SECRET.webhookSigningKey);
+    const { reply, leftMs } = await timed(2_000, (context) =>
+      createVerificationWebhookHandler(() => deps)(
+        webhookEvent(body, { "Idenfy-Signature": signature }),
+        context,
+      ),
+    );
+    expect(reply.statusCode).toBe(503);
+    expect(leftMs).toBeGreaterThan(0);
+    expect(stack().aws.sns.published(stack().resources.eventsTopicArn)).toEqual([]);
+    stalled.secretsManager.destroy();
   });
 });
 
