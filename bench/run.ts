@@ -17,6 +17,7 @@ const FIGURES: readonly Figure[] = [
   { name: "cold-init", run: async () => (await import("./cold-init")).run() },
   { name: "secret-reads", run: async () => (await import("./secret-reads")).run() },
   { name: "rate-limit-drain", run: async () => (await import("./rate-limit-drain")).run() },
+  { name: "outage", run: async () => (await import("./outage")).run() },
   { name: "batch-size", run: async () => (await import("./batch-size")).run() },
   { name: "webhook-parse", run: async () => (await import("./webhook-parse")).run() },
 ];
