@@ -40,8 +40,12 @@ export const configSchema = z.object({
   RETRY_MAX_DELAY_MS: positiveInt(10_000),
   /** Retries a container may spend before it stops retrying (refilled by successes). */
   RETRY_BUDGET: positiveInt(20),
-  /** Records of one SQS batch processed at once. */
-  BATCH_CONCURRENCY: positiveInt(5),
+  /**
+   * Records of one SQS batch processed at once. The default is the event source's batch size
+   * (serverless.yml batchSize 10), so a batch costs about its slowest record rather than two of
+   * them back to back; the rate limiter, not this, paces the Mark ID calls (bench/batch-size.ts).
+   */
+  BATCH_CONCURRENCY: positiveInt(10),
   WEBHOOK_MAX_BODY_BYTES: positiveInt(262_144),
 });
 

@@ -17,6 +17,8 @@ describe("parseConfig", () => {
     expect(config.MARKID_SIGNATURE_HEADER).toBe("Idenfy-Signature");
     expect(config.MARKID_PROBE_PATH).toBe("/api/v2/status");
     expect(config.MARKID_RATE_LIMIT_PER_HOUR).toBe(10_000);
+    // The SQS batch size in serverless.yml: every record of a batch runs at once.
+    expect(config.BATCH_CONCURRENCY).toBe(10);
   });
 
   it("names every missing variable in one error", () => {
