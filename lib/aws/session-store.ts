@@ -16,6 +16,8 @@ import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } f
  *   in-progress --release--> (absent)                           Mark ID made no token: retry is safe
  *   in-progress, lease over --claim--> in-progress (new claim)   the holder died or hung
  *   session-created --markPublished--> published
+ *   in-progress --markOutcomeUnknown--> outcome-unknown         the token call's outcome is unknown
+ *                                                               and MARKID_TOKEN_UNKNOWN_OUTCOME=fail
  *   any state, TTL (expiresAt) passed --claim--> in-progress     the token has expired anyway
  *
  * `claim` on an item holding a session returns the session (re-publish it); on a live claim it
@@ -48,7 +50,12 @@ export type ClaimOutcome =
   /** A token was made already: publish this session again (`published` says whether it was). */
   | { readonly state: "session"; readonly session: StoredSession; readonly published: boolean }
   /** Another invocation holds the request until `leaseExpiresAt` (epoch ms). */
-  | { readonly state: "in-progress"; readonly leaseExpiresAt: number };
+  | { readonly state: "in-progress"; readonly leaseExpiresAt: number }
+  /**
+   * An earlier delivery's token call had an unknown outcome and the request was failed for it
+   * (MARKID_TOKEN_UNKNOWN_OUTCOME=fail): tell the caller again, do not call Mark ID.
+   */
+  | { readonly state: "outcome-unknown" };
 
 export interface ClaimOptions {
   /** How long the claim is exclusive; longer than the invocation that holds it can run. */
@@ -74,6 +81,18 @@ export interface SessionStore {
   release(requestId: string, claimId?: string): ResultAsync<{ readonly released: boolean }, AwsError>;
   /** Notes that the session event went out; fails if no session was saved. */
   markPublished(requestId: string): ResultAsync<void, AwsError>;
+  /**
+   * Ends a claim whose token call may or may not have made a token, for
+   * MARKID_TOKEN_UNKNOWN_OUTCOME=fail: until `ttlEpochSeconds` (the expiry of the token Mark ID
+   * may have made) every claim of the requestId answers `outcome-unknown`, so a redelivery or a
+   * duplicate re-publishes the failure instead of spending a second credit. Fails with
+   * ConditionalCheckFailedException when the claim is no longer held.
+   */
+  markOutcomeUnknown(
+    requestId: string,
+    ttlEpochSeconds: number,
+    claimId?: string,
+  ): ResultAsync<void, AwsError>;
 }
 
 export interface SessionStoreOptions {
@@ -82,7 +101,12 @@ export interface SessionStoreOptions {
   readonly newClaimId?: () => string;
 }
 
-const STATUS = { inProgress: "in-progress", created: "session-created", published: "published" } as const;
+const STATUS = {
+  inProgress: "in-progress",
+  created: "session-created",
+  published: "published",
+  outcomeUnknown: "outcome-unknown",
+} as const;
 /** A claim nobody resolved (crashed holder) is kept a day for diagnosis, then expires. */
 const CLAIM_RETENTION_SECONDS = 86_400;
 /** A claim attempt races with releases and reclaims; past this many rounds the caller comes back later. */
@@ -97,7 +121,7 @@ const storedSessionSchema = z.object({
 });
 
 const itemSchema = z.object({
-  status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published]),
+  status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published, STATUS.outcomeUnknown]),
   leaseUntil: z.optional(z.number()),
   session: z.optional(storedSessionSchema),
 });
@@ -167,6 +191,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           const { status, leaseUntil: holderLease, session } = parsed.data;
           if (status === STATUS.inProgress)
             return okAsync({ state: "in-progress", leaseExpiresAt: holderLease ?? now });
+          if (status === STATUS.outcomeUnknown) return okAsync({ state: "outcome-unknown" });
           if (session === undefined) return errAsync(unexpectedItem(requestId, "GetItem"));
           return okAsync({ state: "session", session, published: status === STATUS.published });
         });
@@ -239,6 +264,26 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         .orElse((error) =>
           isConditionalCheckFailed(error) ? okAsync({ released: false }) : errAsync(error),
         );
+    },
+
+    markOutcomeUnknown(requestId, ttlEpochSeconds, claimId) {
+      const condition = claimCondition(claimId);
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: key(requestId) },
+            UpdateExpression: "SET #status = :unknown, expiresAt = :ttl REMOVE leaseUntil, claimId",
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: condition.ExpressionAttributeNames,
+            ExpressionAttributeValues: {
+              ...condition.ExpressionAttributeValues,
+              ":unknown": STATUS.outcomeUnknown,
+              ":ttl": ttlEpochSeconds,
+            },
+          }),
+        ),
+      ).map(() => undefined);
     },
 
     markPublished(requestId) {

@@ -13,7 +13,11 @@ import {
 } from "./execute";
 import { alertSummary, failed, failureEventDetails, markIdErrorLabel, succeeded } from "./outcome";
 import type { PolicyAction } from "./policy";
-import { sessionCreatedEvent, sessionFromToken } from "./start-verification-session";
+import {
+  DEFAULT_TOKEN_EXPIRY_SECONDS,
+  sessionCreatedEvent,
+  sessionFromToken,
+} from "./start-verification-session";
 import { createTokenLimitClearer } from "./start-verification-token-limit";
 import {
   parseVerificationRequest,
@@ -243,6 +247,13 @@ export function createStartVerificationFlow(
         });
       case "claimed":
         return createSession(record, request, claim.value.claimId, observer);
+      case "outcome-unknown":
+        // An earlier delivery failed the request for an unknown outcome: say so again, and do not
+        // spend a credit that may already be spent.
+        return publishUnknownOutcome(record, request, {
+          ...base,
+          reason: "unknown outcome of an earlier delivery's token call",
+        });
     }
   }
 
@@ -382,23 +393,24 @@ export function createStartVerificationFlow(
     };
 
     if (failure.reason === "unknown-outcome") {
-      // Releasing lets the redelivery (or a re-sent request) call Mark ID again: with
-      // "redeliver" that is the chosen trade-off; with "fail" the caller was told and decides.
-      await release(request.requestId, claimId, observer);
       const reason = `unknown outcome: ${describeMarkIdError(error)}`;
-      if (config.MARKID_TOKEN_UNKNOWN_OUTCOME === "redeliver")
+      if (config.MARKID_TOKEN_UNKNOWN_OUTCOME === "redeliver") {
+        // Releasing lets the redelivery call Mark ID again: the chosen trade-off (README).
+        await release(request.requestId, claimId, observer);
         return err({ ...base, outcome: "unknown-outcome", reason });
-      const published = await publishFailure({
-        type: "verification.failed",
-        messageId: record.messageId,
-        requestId: request.requestId,
-        clientId: request.clientId,
-        reason: "unknown-outcome",
-        fields: [],
-      });
-      return published.ok
-        ? ok({ ...base, outcome: "unknown-outcome-failed", reason })
-        : err({ ...base, outcome: "publish-failed", reason: describeAwsError(published.error) });
+      }
+      // "fail": the requestId is closed, not released, so that neither a redelivery (the failure
+      // event could not be published) nor a duplicate of the message spends a second credit; each
+      // is told the same failure. It stays closed as long as a token made now could be used.
+      const closed = await deps.sessions
+        .markOutcomeUnknown(request.requestId, unknownOutcomeTtl(request), claimId)
+        .match(succeeded, failed);
+      if (!closed.ok) {
+        observer.onWarning?.("could not record the unknown outcome; a redelivery may call Mark ID again", {
+          code: closed.error.code,
+        });
+      }
+      return publishUnknownOutcome(record, request, { ...base, reason });
     }
 
     // An error reply means Mark ID made no token, so the request may be tried again. A 2xx we
@@ -466,6 +478,36 @@ export function createStartVerificationFlow(
       // The event is out; at worst a redelivery publishes the same session once more.
       observer.onWarning?.("could not mark the session as published", { code: marked.error.code });
     }
+  }
+
+  async function publishUnknownOutcome(
+    record: VerificationRecord,
+    request: VerificationRequest,
+    report: Omit<RecordReport, "outcome">,
+  ): Promise<RecordResult> {
+    const published = await publishFailure({
+      type: "verification.failed",
+      messageId: record.messageId,
+      requestId: request.requestId,
+      clientId: request.clientId,
+      reason: "unknown-outcome",
+      fields: [],
+    });
+    return published.ok
+      ? ok({ ...report, outcome: "unknown-outcome-failed" })
+      : err({
+          ...report,
+          outcome: "publish-failed",
+          identifier: published.error.code,
+          reason: describeAwsError(published.error),
+        });
+  }
+
+  /** Until when a token made by a call of unknown outcome could still be used (epoch seconds). */
+  function unknownOutcomeTtl(request: VerificationRequest): number {
+    const expiry = request.token.expiryTime;
+    const seconds = typeof expiry === "number" && expiry > 0 ? expiry : DEFAULT_TOKEN_EXPIRY_SECONDS;
+    return Math.ceil(deps.now() / 1000) + seconds;
   }
 
   function publishFailure(event: VerificationFailedEvent) {
