@@ -78,7 +78,10 @@ export interface ChaosFigures {
     readonly lost: number;
   };
   readonly failureReasons: Readonly<Record<string, number>>;
-  /** Dead-lettered messages by the last outcome (and identifier) the handler logged for them. */
+  /**
+   * Dead-lettered messages by the last outcome (and identifier) the handler logged for them
+   * other than "in-progress", with ", then in-progress" when later deliveries found the requestId held.
+   */
   readonly deadLetterCauses: Readonly<Record<string, number>>;
   /** Per record outcome as the handler logged it (session-created, in-progress, markid-failed...). */
   readonly recordOutcomes: Readonly<Record<string, number>>;
@@ -218,8 +221,10 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
   // side unknown (a token may have been made without the flow learning of it).
   const recordOutcomes: Record<string, number> = {};
   const failedCalls: Record<string, number> = {};
-  // The last outcome logged per SQS message: why a dead-lettered one ended there.
-  const lastOutcome = new Map<string, string>();
+  // Per SQS message, its last outcome other than "in-progress" (another delivery held the
+  // requestId) and whether "in-progress" came after it: why a dead-lettered one ended there.
+  const decisiveOutcome = new Map<string, string>();
+  const heldAfter = new Set<string>();
   // Per requestId, the records that ended without knowing whether Mark ID made a token.
   const unknownOutcomes = new Map<string, number>();
   for (const line of o.logLines) {
@@ -230,8 +235,11 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
       tally(recordOutcomes, outcome);
       const identifier = text(line["identifier"]);
       const messageId = text(line["messageId"]);
-      if (messageId !== undefined)
-        lastOutcome.set(messageId, identifier ? `${outcome} ${identifier}` : outcome);
+      if (messageId !== undefined && outcome === "in-progress") heldAfter.add(messageId);
+      else if (messageId !== undefined) {
+        decisiveOutcome.set(messageId, identifier ? `${outcome} ${identifier}` : outcome);
+        heldAfter.delete(messageId);
+      }
       if (
         requestId !== undefined &&
         (outcome === "unknown-outcome" ||
@@ -277,8 +285,18 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     .reduce((sum, [, n]) => sum + n, 0);
 
   const deadLetterCauses: Record<string, number> = {};
-  for (const message of o.deadLetters)
-    tally(deadLetterCauses, lastOutcome.get(message.messageId) ?? "no record outcome logged");
+  for (const message of o.deadLetters) {
+    const decisive = decisiveOutcome.get(message.messageId);
+    const held = heldAfter.has(message.messageId);
+    tally(
+      deadLetterCauses,
+      decisive === undefined
+        ? held
+          ? "in-progress (always held by another delivery)"
+          : "no record outcome logged"
+        : `${decisive}${held ? ", then in-progress" : ""}`,
+    );
+  }
 
   return {
     requests: o.requests.length,

@@ -77,7 +77,7 @@ function observations(overrides: Partial<ChaosObservations>): ChaosObservations 
 
 describe("computeFigures", () => {
   it("settles each request once: session, failure event, DLQ, still queued, or lost", () => {
-    const requests = [0, 1, 2, 3, 4].map(request);
+    const requests = [0, 1, 2, 3, 4, 5].map(request);
     const sent = requests.map((r) => ({
       messageId: `m${r.index}`,
       requestId: r.requestId,
@@ -92,21 +92,30 @@ describe("computeFigures", () => {
           // A failure event without requestId (the body was not JSON) is matched by messageId.
           event({ type: "verification.failed", messageId: "m1", reason: "invalid-request" }),
         ],
-        deadLetters: [snapshot("m2")],
+        deadLetters: [snapshot("m2"), snapshot("m5")],
         leftInQueue: [snapshot("m3")],
-        logLines: [recordLine("r2", "m2", "markid-failed", "JSON_ERROR")],
+        logLines: [
+          recordLine("r2", "m2", "markid-failed", "JSON_ERROR"),
+          // r5's token reply was unreadable; its claim is kept, so its redeliveries find it held.
+          recordLine("r5", "m5", "markid-failed", "schema-mismatch"),
+          recordLine("r5", "m5", "in-progress"),
+          recordLine("r5", "m5", "in-progress"),
+        ],
       }),
     );
     expect(figures.outcomes).toEqual({
       sessionCreated: 1,
       failureEvent: 1,
-      deadLettered: 1,
+      deadLettered: 2,
       deadLetteredWithSession: 0,
       unfinished: 1,
       lost: 1,
     });
     expect(figures.failureReasons).toEqual({ "invalid-request": 1 });
-    expect(figures.deadLetterCauses).toEqual({ "markid-failed JSON_ERROR": 1 });
+    expect(figures.deadLetterCauses).toEqual({
+      "markid-failed JSON_ERROR": 1,
+      "markid-failed schema-mismatch, then in-progress": 1,
+    });
   });
 
   it("lets one unknown outcome explain one extra token of its own requestId, no more", () => {
