@@ -2,7 +2,7 @@ import { okAsync } from "neverthrow";
 import { createMarkIdClient, PROBE_SCAN_REF, type MarkIdClient } from "../lib/markid/client";
 import { times, type FigureResult } from "./report";
 import { startSimulatorProcess, SIMULATOR_CREDENTIALS } from "./support/simulator-process";
-import { pairedRatio, runConcurrently, timeMs } from "./support/stats";
+import { median, pairedRatio, runConcurrently, timeMs } from "./support/stats";
 
 /**
  * Client call cost vs a raw `fetch` of the same request: same simulator (in its own process),
@@ -72,22 +72,32 @@ export async function run(): Promise<FigureResult[]> {
       };
       const clientCall = (index: number) => testCase.viaClient(client, index);
 
-      const round = (call: (index: number) => Promise<boolean>) => async () => {
+      // This process's CPU per call, beside the wall time: on an idle machine the simulator's
+      // process on the other core hides the client's extra CPU; on a busy one it shows.
+      const cpuPerCall = { raw: [] as number[], client: [] as number[] };
+      const round = (call: (index: number) => Promise<boolean>, cpu: number[]) => async () => {
         let wrong = 0;
+        const cpuBefore = process.cpuUsage();
         const elapsed = await timeMs(() =>
           runConcurrently(CALLS_PER_ROUND, CONCURRENCY, async (index) => {
             if (!(await call(index))) wrong += 1;
           }),
         );
+        const used = process.cpuUsage(cpuBefore);
+        cpu.push((used.user + used.system) / CALLS_PER_ROUND);
         if (wrong > 0) throw new Error(`${testCase.name}: ${wrong} calls did not get the expected reply`);
         await simulator.clearRequests();
         return elapsed;
       };
 
       // Warm-up: JIT, keep-alive connections, the simulator's own caches.
-      await round(rawCall)();
-      await round(clientCall)();
-      const measured = await pairedRatio(ROUNDS, round(rawCall), round(clientCall));
+      await round(rawCall, [])();
+      await round(clientCall, [])();
+      const measured = await pairedRatio(
+        ROUNDS,
+        round(rawCall, cpuPerCall.raw),
+        round(clientCall, cpuPerCall.client),
+      );
       const perCall = (roundMs: number) => ((roundMs / CALLS_PER_ROUND) * CONCURRENCY).toFixed(3);
       results.push({
         figure: `client call cost vs raw fetch: ${testCase.name}`,
@@ -97,7 +107,8 @@ export async function run(): Promise<FigureResult[]> {
         detail:
           `median of ${measured.rounds} alternating rounds of ${CALLS_PER_ROUND} calls at concurrency ${CONCURRENCY}; ` +
           `round ${measured.baselineMedianMs.toFixed(1)} ms raw vs ${measured.candidateMedianMs.toFixed(1)} ms client ` +
-          `(latency ≈ ${perCall(measured.baselineMedianMs)} vs ${perCall(measured.candidateMedianMs)} ms per call)`,
+          `(latency ≈ ${perCall(measured.baselineMedianMs)} vs ${perCall(measured.candidateMedianMs)} ms per call); ` +
+          `this process's CPU ${median(cpuPerCall.raw).toFixed(0)} vs ${median(cpuPerCall.client).toFixed(0)} µs per call`,
       });
     }
     return results;
