@@ -1,6 +1,7 @@
 // `npm run chaos`: thousands of verification requests through the local stack under injected
 // faults, outages, a token exhaustion, a key rotation and duplicate deliveries; prints the figures
-// and the invariants (exit code 1 when one fails). `--write-docs` puts them in docs/reliability.md.
+// and the invariants (exit code 1 when one fails). `--write-docs` puts them in docs/reliability.md
+// (its `chaos` section, or `chaos-fail` with `--unknown-outcome fail`).
 // Options: --requests N (or CHAOS_REQUESTS), --seed, --fault-share, --pollers... (local/chaos/options.ts).
 import { parseChaosArguments } from "./chaos/options";
 import { writeChaosSection } from "./chaos/docs";
