@@ -46,7 +46,17 @@ export async function startStartVerificationBench(): Promise<StartVerificationBe
   // logs and EMF metrics on; their lines are formatted and then dropped (see muteStdout).
   process.env.POWERTOOLS_SERVICE_NAME ??= "markid-serverless";
   const { createHandler } = await import("../../functions/start-verification");
-  const [simulator, aws] = await Promise.all([startSimulatorProcess(), startLocalAwsProcess(SECRET)]);
+  const started = await Promise.allSettled([startSimulatorProcess(), startLocalAwsProcess(SECRET)]);
+  const [simulatorStart, awsStart] = started;
+  if (simulatorStart.status === "rejected" || awsStart.status === "rejected") {
+    // Neither child is left running when the other could not start.
+    for (const start of started) if (start.status === "fulfilled") await start.value.close();
+    throw simulatorStart.status === "rejected"
+      ? simulatorStart.reason
+      : (awsStart as PromiseRejectedResult).reason;
+  }
+  const simulator = simulatorStart.value;
+  const aws = awsStart.value;
   await simulator.setTokenBalance(1_000_000_000);
   const clients: ReturnType<typeof createAwsClients>[] = [];
   const baseEnv = { ...aws.resources.environment, MARKID_BASE_URL: simulator.url, STAGE: "bench" };
@@ -60,7 +70,7 @@ export async function startStartVerificationBench(): Promise<StartVerificationBe
       clients.push(awsClients);
       const deps = createDependencies(config, { aws: awsClients, ...overrides });
       const handler = createHandler(() => deps);
-      // Warm container: the secret read, SDK connections and the JIT are not part of a figure.
+      // The secret read of a container's first record is not part of any figure.
       await deps.credentials.get().match(
         () => undefined,
         (error) => {
