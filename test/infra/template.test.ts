@@ -17,7 +17,10 @@ import { readZipEntries } from "./zip-entries";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const slsBin = join(repoRoot, "node_modules", "osls", "bin", "serverless.js");
 const STAGE = "ci";
-const MAX_BUNDLE_BYTES = 200 * 1024;
+// The deployed bundle carries the tree-shaken AWS SDK (about 360 KB of it); the 200 KB goal
+// without the SDK is `npm run bench`'s. This ceiling catches a bundle that drags in a whole
+// CommonJS SDK client or all of zod again.
+const MAX_BUNDLE_BYTES = 600 * 1024;
 
 interface Resource {
   readonly Type: string;
@@ -459,7 +462,7 @@ describe("outputs", () => {
 });
 
 describe("artefacts", () => {
-  it.each(FUNCTION_IDS)("%s zip holds only its minified bundle and source map, within 200 KB", (id) => {
+  it.each(FUNCTION_IDS)("%s zip holds only its minified bundle and source map, within 600 KB", (id) => {
     const { file, zip } = FUNCTIONS[id];
     const code = resource(id, "AWS::Lambda::Function").Code as { S3Key: string };
     expect(basename(code.S3Key)).toBe(zip);
@@ -471,10 +474,12 @@ describe("artefacts", () => {
     const bundle = entries.find((e) => e.name.endsWith(".cjs"))!;
     expect(bundle.size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
     const text = bundle.content.toString("utf8");
-    // The handler is exported, and the AWS SDK is left to the runtime rather than bundled.
+    // The handler is exported, and the AWS SDK is in the bundle rather than required from the
+    // runtime (@aws-sdk/core's user-agent header name appears in any bundle carrying a client).
     expect(text).toMatch(/handler:\(\)=>/);
-    // (@aws-sdk/core's user-agent header name appears in any bundle that carries an SDK client.)
-    expect(text).not.toContain("x-amz-user-agent");
+    expect(text).toContain("x-amz-user-agent");
+    // (The one `[require("@aws-sdk/signature-v4-crt");]` is inside an SDK error message's text.)
+    expect(text).not.toMatch(/(?<!\[)require\("@aws-sdk\//);
     expect(text).toContain("//# sourceMappingURL=");
   });
 });
