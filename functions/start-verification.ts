@@ -7,6 +7,7 @@ import {
   type StartVerificationOptions,
 } from "../lib/flows/start-verification";
 import { recordObserver, reportRecord, type ProcessedRecord } from "../lib/flows/start-verification-observe";
+import { invocationCutoff } from "../lib/observability/invocation-cutoff";
 import { logger } from "../lib/observability/logger";
 import { metrics } from "../lib/observability/metrics";
 import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
@@ -21,15 +22,6 @@ import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
 class RecordGivenBack extends Error {
   override readonly name = "RecordGivenBack";
 }
-
-/**
- * Kept free at the very end of the invocation to return the batch response. The flow stops
- * starting work a safety margin earlier; this is the backstop for a call that overruns it (an AWS
- * call stalled up to the SDK's request timeout and retries): at this point the records not yet
- * finished are reported as failures and the handler returns, instead of Lambda timing out and
- * giving the whole batch back, the records already acknowledged included.
- */
-export const RETURN_MARGIN_MS = 250;
 
 interface Container {
   readonly flow: StartVerificationFlow;
@@ -64,7 +56,16 @@ export function createHandler(
         // A record still running (or still waiting for a slot) at the cutoff is reported; its
         // work goes on only if the container is thawed again, and the flow then starts nothing
         // new for it (its deadline has passed).
-        const recordHandler = (record: SQSRecord) => Promise.race([limited(record), cutoff.reached(record)]);
+        const givenBackAtCutoff = (record: SQSRecord) =>
+          cutoff.reached.then(() => {
+            logger.warn("record not finished before the invocation deadline; given back to the queue", {
+              messageId: record.messageId,
+              outcome: "deadline",
+            });
+            throw new RecordGivenBack("deadline");
+          });
+        const recordHandler = (record: SQSRecord) =>
+          Promise.race([limited(record), givenBackAtCutoff(record)]);
         // A processor per invocation: its state is per batch, and a shared one would mix the
         // batches of concurrent invocations (tests, Lambda managed instances).
         return await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
@@ -84,28 +85,6 @@ function buildContainer(deps: Dependencies, options: StartVerificationOptions): 
   return {
     flow: createStartVerificationFlow(deps, options),
     limit: createConcurrencyLimit(deps.config.BATCH_CONCURRENCY),
-  };
-}
-
-/** Rejects each record's race RETURN_MARGIN_MS before the invocation's deadline. */
-function invocationCutoff(context: Context): {
-  readonly reached: (record: SQSRecord) => Promise<never>;
-  readonly cancel: () => void;
-} {
-  let timer: NodeJS.Timeout | undefined;
-  const reached = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, context.getRemainingTimeInMillis() - RETURN_MARGIN_MS));
-  });
-  return {
-    reached: (record) =>
-      reached.then(() => {
-        logger.warn("record not finished before the invocation deadline; given back to the queue", {
-          messageId: record.messageId,
-          outcome: "deadline",
-        });
-        throw new RecordGivenBack("deadline");
-      }),
-    cancel: () => clearTimeout(timer),
   };
 }
 

@@ -3,6 +3,7 @@ import { processVerificationWebhook, type WebhookOutcome } from "../lib/flows/ve
 import { reportWebhookOutcome } from "../lib/flows/verification-webhook-report";
 import { createSigningKeySource, type SigningKeySource } from "../lib/flows/webhook-signing-key";
 import { withInvocation } from "../lib/observability/invocation";
+import { invocationCutoff } from "../lib/observability/invocation-cutoff";
 import { logger } from "../lib/observability/logger";
 import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
 
@@ -11,9 +12,6 @@ import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
  * 200 accepted or duplicate; 401 bad or missing signature; 400 malformed; 413 too large; 503 when
  * the result could not be recorded now (signing key unreadable, publish failed), so Mark ID resends.
  */
-/** Kept free at the end of the invocation to reply (see RETURN_MARGIN_MS of start-verification). */
-export const RETURN_MARGIN_MS = 250;
-
 export type WebhookHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -50,15 +48,9 @@ export function createVerificationWebhookHandler(container: () => Dependencies):
           (handled): WebhookOutcome => handled,
           (refused): WebhookOutcome => refused,
         );
-        let timer: NodeJS.Timeout | undefined;
-        const cutoff = new Promise<"deadline">((resolve) => {
-          timer = setTimeout(
-            () => resolve("deadline"),
-            Math.max(0, context.getRemainingTimeInMillis() - RETURN_MARGIN_MS),
-          );
-        });
+        const cutoff = invocationCutoff(context);
         try {
-          const outcome = await Promise.race([processing, cutoff]);
+          const outcome = await Promise.race([processing, cutoff.reached.then(() => "deadline" as const)]);
           if (outcome === "deadline") {
             // A call overran the invocation (an AWS call stalled up to the SDK's timeouts): 503
             // now rather than Lambda's timeout, so Mark ID resends; the delivery is marked done
@@ -69,7 +61,7 @@ export function createVerificationWebhookHandler(container: () => Dependencies):
           reportWebhookOutcome(outcome);
           return toReply(outcome);
         } finally {
-          clearTimeout(timer);
+          cutoff.cancel();
         }
       },
     );
