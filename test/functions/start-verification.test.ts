@@ -7,7 +7,6 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHandler, handler } from "../../functions/start-verification";
@@ -17,6 +16,7 @@ import type { Dependencies } from "../../lib/runtime/dependencies";
 import { localAwsClientConfig, localAwsEnvironment } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
 import { STACK_SECRET, useStack } from "../support/stack";
+import { sqsRecord as buildSqsRecord } from "../support/sqs-record";
 
 /*
  * The SQS handler as Lambda calls it: a batch in, { batchItemFailures } out, over the simulator
@@ -31,23 +31,12 @@ let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
 function sqsRecord(body: string, messageId = unique("msg"), receiveCount = 1): SQSRecord {
-  const now = String(Date.now());
-  return {
+  return buildSqsRecord(body, {
     messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: now,
-      SenderId: "AIDALOCALSENDER",
-      ApproximateFirstReceiveTimestamp: now,
-    },
-    messageAttributes: {},
-    md5OfBody: createHash("md5").update(body, "utf8").digest("hex"),
-    eventSource: "aws:sqs",
+    receiveCount,
     eventSourceARN: stack().resources.requestQueueArn,
     awsRegion: stack().aws.region,
-  };
+  });
 }
 
 const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records });

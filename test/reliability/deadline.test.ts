@@ -18,6 +18,7 @@ import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
 import { webhookEvent } from "../support/api-gateway-event";
 import { STACK_SECRET, useStack } from "../support/stack";
+import { sqsRecord as buildSqsRecord } from "../support/sqs-record";
 
 /*
  * Deadlines (issue 6): with little time left in the invocation, each handler returns before
@@ -41,23 +42,11 @@ let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
 function sqsRecord(body: string): SQSRecord {
-  const messageId = unique("msg");
-  return {
-    messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: String(Date.now()),
-      SenderId: "AIDALOCALSENDER",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
+  return buildSqsRecord(body, {
+    messageId: unique("msg"),
     eventSourceARN: stack().resources.requestQueueArn,
     awsRegion: stack().aws.region,
-  };
+  });
 }
 
 const records = (n: number) =>

@@ -35,6 +35,7 @@ import {
   type Section3Action,
   type StartObservation,
 } from "./fault-matrix";
+import { sqsRecord as buildSqsRecord } from "../support/sqs-record";
 
 /*
  * The fault matrix of issue 6: every Mark ID error identifier (the 10 documented, TOO_MANY_REQUESTS,
@@ -191,22 +192,11 @@ const callsTo = (path: string) =>
     .filter((request) => request.path === path).length;
 
 function sqsRecord(body: string, messageId = unique("msg")): SQSRecord {
-  return {
+  return buildSqsRecord(body, {
     messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: String(Date.now()),
-      SenderId: "AIDALOCALSENDER",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
     eventSourceARN: stack().resources.requestQueueArn,
     awsRegion: stack().aws.region,
-  };
+  });
 }
 
 /** One start-verification invocation of one record; backoff sleeps recorded (at their ceiling), not slept. */

@@ -4,6 +4,7 @@ import { createHandler } from "../../functions/start-verification";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
 import { useStack } from "../support/stack";
+import { sqsRecord as buildSqsRecord } from "../support/sqs-record";
 
 /*
  * MARKID_TOKEN_UNKNOWN_OUTCOME=fail promises that an unknown outcome (a reset or timeout after the
@@ -21,22 +22,11 @@ let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
 function sqsRecord(body: string, messageId = unique("msg")): SQSRecord {
-  return {
+  return buildSqsRecord(body, {
     messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: String(Date.now()),
-      SenderId: "AIDALOCALSENDER",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
     eventSourceARN: stack().resources.requestQueueArn,
     awsRegion: stack().aws.region,
-  };
+  });
 }
 
 const invoke = (records: SQSRecord[]) =>
