@@ -1,5 +1,6 @@
 import type { PublishedMessage } from "../aws/index";
 import { LeakScanner, type Finding, type LeakCategory } from "./leak-scan";
+import { parseObject } from "./ledger";
 
 /*
  * The leak scan of a run (design.md §4.3, common rules): no secret, authToken or personal data in
@@ -56,7 +57,7 @@ export function scanForLeaks(
     for (const line of lines) findings.push(...everywhere.scan(line, place));
   for (const message of published) {
     const place = placeOf(message);
-    const body = parse(message.message);
+    const body = parseObject(message.message);
     const allowed = ALLOWED_FIELDS[typeof body?.["type"] === "string" ? body["type"] : ""] ?? [];
     const rest =
       body === undefined
@@ -88,17 +89,6 @@ export function scanForLeaks(
 function placeOf(message: PublishedMessage): string {
   const type = message.messageAttributes["type"]?.stringValue;
   return type === undefined ? "published message" : `published ${type}`;
-}
-
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Keys of a result webhook's `data` (and of the token request) that hold a person's data. */

@@ -134,7 +134,8 @@ const tally = (counts: Record<string, number>, key: string, by = 1) => {
   counts[key] = (counts[key] ?? 0) + by;
 };
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+/** A JSON object, or undefined for anything else (a message body that is not one, bad JSON). */
+export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value)
