@@ -207,47 +207,61 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
   });
 
+  /**
+   * Ends a claim this invocation still holds in a settled state (a session, or an unknown outcome):
+   * the new status and its expiry set, the lease and claim id removed, in one conditional write.
+   */
+  const endClaim = (
+    requestId: string,
+    claimId: string | undefined,
+    status: typeof STATUS.created | typeof STATUS.outcomeUnknown,
+    ttlEpochSeconds: number,
+    session?: StoredSession,
+  ): ResultAsync<void, AwsError> => {
+    const condition = claimCondition(claimId);
+    return fromAwsPromise("dynamodb", "UpdateItem", () =>
+      table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { pk: key(requestId) },
+          UpdateExpression: `SET #status = :status, ${session === undefined ? "" : "#session = :session, "}expiresAt = :ttl REMOVE leaseUntil, claimId`,
+          ConditionExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: {
+            ...condition.ExpressionAttributeNames,
+            ...(session === undefined ? {} : { "#session": "session" }),
+          },
+          ExpressionAttributeValues: {
+            ...condition.ExpressionAttributeValues,
+            ":status": status,
+            ":ttl": ttlEpochSeconds,
+            ...(session === undefined ? {} : { ":session": session }),
+          },
+        }),
+      ),
+    ).map(() => undefined);
+  };
+
   return {
     claim(requestId, claimOptions) {
       return tryClaim(requestId, claimOptions, 0);
     },
 
     saveSession(requestId, session, ttlEpochSeconds, claimId) {
-      const condition = claimCondition(claimId);
-      return fromAwsPromise("dynamodb", "UpdateItem", () =>
-        table.doc.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { pk: key(requestId) },
-            UpdateExpression:
-              "SET #status = :created, #session = :session, expiresAt = :ttl REMOVE leaseUntil, claimId",
-            ConditionExpression: condition.ConditionExpression,
-            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#session": "session" },
-            ExpressionAttributeValues: {
-              ...condition.ExpressionAttributeValues,
-              ":created": STATUS.created,
-              // Only the known fields: nothing else of the caller's object lands in the table.
-              ":session": {
-                scanRef: session.scanRef,
-                authToken: session.authToken,
-                redirectUrl: session.redirectUrl,
-                expiresAt: session.expiresAt,
-                clientId: session.clientId,
-              },
-              ":ttl": ttlEpochSeconds,
-            },
-          }),
-        ),
-      )
-        .map(() => undefined)
-        .mapErr((error) =>
-          isConditionalCheckFailed(error)
-            ? {
-                ...error,
-                message: `the claim on request ${requestId} is no longer held; the session was not saved`,
-              }
-            : error,
-        );
+      return endClaim(requestId, claimId, STATUS.created, ttlEpochSeconds, {
+        // Only the known fields: nothing else of the caller's object lands in the table.
+        scanRef: session.scanRef,
+        authToken: session.authToken,
+        redirectUrl: session.redirectUrl,
+        expiresAt: session.expiresAt,
+        clientId: session.clientId,
+      }).mapErr((error) =>
+        isConditionalCheckFailed(error)
+          ? {
+              ...error,
+              message: `the claim on request ${requestId} is no longer held; the session was not saved`,
+            }
+          : error,
+      );
     },
 
     release(requestId, claimId) {
@@ -267,23 +281,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
 
     markOutcomeUnknown(requestId, ttlEpochSeconds, claimId) {
-      const condition = claimCondition(claimId);
-      return fromAwsPromise("dynamodb", "UpdateItem", () =>
-        table.doc.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { pk: key(requestId) },
-            UpdateExpression: "SET #status = :unknown, expiresAt = :ttl REMOVE leaseUntil, claimId",
-            ConditionExpression: condition.ConditionExpression,
-            ExpressionAttributeNames: condition.ExpressionAttributeNames,
-            ExpressionAttributeValues: {
-              ...condition.ExpressionAttributeValues,
-              ":unknown": STATUS.outcomeUnknown,
-              ":ttl": ttlEpochSeconds,
-            },
-          }),
-        ),
-      ).map(() => undefined);
+      return endClaim(requestId, claimId, STATUS.outcomeUnknown, ttlEpochSeconds);
     },
 
     markPublished(requestId) {
