@@ -282,23 +282,20 @@ function cell(label: string, column: number, text: string, ok: boolean): void {
 
 const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
 
-describe("Mark ID faults × start-verification (MARKID_TOKEN_UNKNOWN_OUTCOME=redeliver, the default)", () => {
-  it.each(markIdRows.map((row) => [row.label, row] as const))("%s", async (label, row) => {
-    const observed = await runStart(row, "redeliver");
-    const expected = expectedStart(section3Of(label).action, "redeliver");
-    cell(label, 0, describeStart(observed), same(observed, expected));
-    expect(observed).toEqual(expected);
-  });
-});
-
-describe("Mark ID faults × start-verification (MARKID_TOKEN_UNKNOWN_OUTCOME=fail)", () => {
-  it.each(markIdRows.map((row) => [row.label, row] as const))("%s", async (label, row) => {
-    const observed = await runStart(row, "fail");
-    const expected = expectedStart(section3Of(label).action, "fail");
-    cell(label, 1, describeStart(observed), same(observed, expected));
-    expect(observed).toEqual(expected);
-  });
-});
+describe.each([
+  { mode: "redeliver", column: 0 },
+  { mode: "fail", column: 1 },
+] as const)(
+  "Mark ID faults × start-verification (MARKID_TOKEN_UNKNOWN_OUTCOME=$mode)",
+  ({ mode, column }) => {
+    it.each(markIdRows.map((row) => [row.label, row] as const))("%s", async (label, row) => {
+      const observed = await runStart(row, mode);
+      const expected = expectedStart(section3Of(label).action, mode);
+      cell(label, column, describeStart(observed), same(observed, expected));
+      expect(observed).toEqual(expected);
+    });
+  },
+);
 
 describe("Mark ID faults × check-credentials (the probe, never POST /api/v2/token)", () => {
   it.each(markIdRows.map((row) => [row.label, row] as const))("%s", async (label, row) => {
