@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient, type SNSClientConfig } from "@aws-sdk/client-sns";
+import { defaultProvider } from "./credential-chain";
 
 /** Static keys or a provider, as every SDK client accepts them. */
 export type AwsCredentialsInput = NonNullable<SNSClientConfig["credentials"]>;
@@ -45,6 +46,10 @@ export function awsClientConfig(settings: AwsClientSettings = {}) {
       throwOnRequestTimeout: true,
       connectionTimeout: settings.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     },
+    // The SDK's chain, environment first without loading the rest (credential-chain.ts says
+    // why). Named here so tests run the provider the deployed bundles run; serverless.yml's alias
+    // then drops the SDK's own copy of the chain from the bundles.
+    credentialDefaultProvider: defaultProvider,
     ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
     ...(settings.region !== undefined ? { region: settings.region } : {}),
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromAwsPromise } from "../../lib/aws/aws-error";
 import { awsClientConfig, awsClients, createAwsClients } from "../../lib/aws/clients";
+import { defaultProvider } from "../../lib/aws/credential-chain";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -38,13 +39,15 @@ afterEach(() => {
 });
 
 describe("awsClientConfig", () => {
-  it("passes only the settings given, plus request timeouts", () => {
+  it("passes only the settings given, plus request timeouts and the environment-first chain", () => {
     expect(awsClientConfig({ maxAttempts: 5 })).toEqual({
       requestHandler: { requestTimeout: 5000, throwOnRequestTimeout: true, connectionTimeout: 2000 },
+      credentialDefaultProvider: defaultProvider,
       maxAttempts: 5,
     });
     expect(awsClientConfig({ requestTimeoutMs: 100, region: "eu-north-1" })).toEqual({
       requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true, connectionTimeout: 2000 },
+      credentialDefaultProvider: defaultProvider,
       region: "eu-north-1",
     });
   });

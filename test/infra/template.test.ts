@@ -480,6 +480,11 @@ describe("artefacts", () => {
     expect(text).toContain("x-amz-user-agent");
     // (The one `[require("@aws-sdk/signature-v4-crt");]` is inside an SDK error message's text.)
     expect(text).not.toMatch(/(?<!\[)require\("@aws-sdk\//);
+    // The credential chain is lib/aws/credential-chain.ts (the serverless.yml alias): the SDK's
+    // own chain and its SSO/STS clients stay out, named only as the on-demand fallback.
+    expect(text).not.toContain("defaultProvider::fromSSO");
+    expect(text).not.toContain("AssumeRoleWithWebIdentity");
+    expect(text).toContain('"@aws-sdk/credential-provider-node"');
     expect(text).toContain("//# sourceMappingURL=");
   });
 });
