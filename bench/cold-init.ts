@@ -14,6 +14,11 @@ import { median, pairedRatio } from "./support/stats";
  * says why). For comparison the detail also gives the init of the same code with the SDK left
  * external and loaded from node_modules, as it would be from the runtime's own copy, measured in
  * the same rounds; the size goal is measured on that SDK-external build.
+ *
+ * Each bundle loads with the function's NODE_OPTIONS as `serverless print --stage ci` resolves
+ * them (the defaults a deployment gets), since Lambda applies them to the init too: with
+ * `--enable-source-maps` Node parses the bundle's source map while loading it. The detail gives
+ * the other setting, measured in the same rounds.
  */
 
 const INIT_GOAL = 1.5;
@@ -22,12 +27,18 @@ const SIZE_GOAL_BYTES = 200 * 1024;
 // figure about 10 s while the median absorbs a slow spawn now and then.
 const ROUNDS = 15;
 
-/** Wall time from spawn to exit of `node -e <code>`, in ms; rejects on a non-zero exit. */
-function nodeEval(code: string): Promise<number> {
+const SOURCE_MAPS = "--enable-source-maps";
+
+/**
+ * Wall time from spawn to exit of `node -e <code>`, in ms; rejects on a non-zero exit.
+ * `nodeOptions`: the function's NODE_OPTIONS, which Lambda applies to its init as well.
+ */
+function nodeEval(code: string, nodeOptions = ""): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ["-e", code], {
       cwd: REPO_ROOT,
+      env: { ...process.env, NODE_OPTIONS: nodeOptions },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -49,11 +60,22 @@ async function measureInit(
   sdkExternal: FunctionBundle | undefined,
 ): Promise<FigureResult> {
   const withRuntimeSdk: number[] = [];
+  const withSourceMaps: number[] = [];
+  // Source-mapped traces are a per-stage choice (serverless.yml, param nodeOptions); whichever
+  // the deployed defaults make, the other one rides along for comparison.
+  const sourceMapsDeployed = bundle.nodeOptions.includes(SOURCE_MAPS);
+  const otherNodeOptions = sourceMapsDeployed
+    ? bundle.nodeOptions.replace(SOURCE_MAPS, "").trim()
+    : `${bundle.nodeOptions} ${SOURCE_MAPS}`.trim();
   const baseline = () => nodeEval("0");
   const candidate = async () => {
-    // The SDK-external build rides along in each round, outside the paired ratio.
-    if (sdkExternal !== undefined) withRuntimeSdk.push(await nodeEval(requireAll([sdkExternal.file])));
-    return nodeEval(requireAll([bundle.file]));
+    // The SDK-external build and the other source-map setting ride along in each round, outside
+    // the paired ratio.
+    if (sdkExternal !== undefined) {
+      withRuntimeSdk.push(await nodeEval(requireAll([sdkExternal.file]), bundle.nodeOptions));
+    }
+    withSourceMaps.push(await nodeEval(requireAll([bundle.file]), otherNodeOptions));
+    return nodeEval(requireAll([bundle.file]), bundle.nodeOptions);
   };
   await baseline();
   await candidate();
@@ -66,6 +88,11 @@ async function measureInit(
       ? ""
       : `; the same code requiring the SDK from node_modules (the runtime's CommonJS copy) ` +
         `${ms(median(withRuntimeSdk), 1)}, ${times(median(withRuntimeSdk) / measured.baselineMedianMs)}`;
+  const other = median(withSourceMaps);
+  const sourceMapNote =
+    `; NODE_OPTIONS ${JSON.stringify(bundle.nodeOptions)} as deployed by default, ` +
+    `${sourceMapsDeployed ? "without" : "with"} ${SOURCE_MAPS} ${ms(other, 1)}, ` +
+    `${times(other / measured.baselineMedianMs)}`;
   return {
     figure: `cold init vs node -e 0: ${bundle.name}`,
     measured: times(measured.ratio),
@@ -74,7 +101,7 @@ async function measureInit(
     detail:
       `median of ${measured.rounds} alternating rounds; node -e 0 ${ms(measured.baselineMedianMs, 1)}, ` +
       `loading the deployed bundle ${ms(measured.candidateMedianMs, 1)} (${kb(bundle.bytes)}, ` +
-      `of which the AWS SDK ${kb(sdkBytes)})${comparison}`,
+      `of which the AWS SDK ${kb(sdkBytes)})${sourceMapNote}${comparison}`,
   };
 }
 

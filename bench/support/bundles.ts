@@ -25,6 +25,8 @@ export interface FunctionBundle {
   readonly composition: readonly { readonly input: string; readonly bytes: number }[];
   /** Modules the bundle requires at run time instead of carrying them (none when deployed). */
   readonly externals: readonly string[];
+  /** The function's NODE_OPTIONS as deployed to the stage printed (`ci`: the defaults), often "". */
+  readonly nodeOptions: string;
 }
 
 export interface Bundles {
@@ -35,9 +37,12 @@ export interface Bundles {
   remove(): void;
 }
 
+type Environment = Readonly<Record<string, unknown>>;
+
 interface PrintedService {
+  readonly provider?: { readonly environment?: Environment };
   readonly custom?: { readonly esbuild?: Record<string, unknown> };
-  readonly functions?: Record<string, { readonly handler?: string }>;
+  readonly functions?: Record<string, { readonly handler?: string; readonly environment?: Environment }>;
 }
 
 /** serverless-esbuild's own settings, which it removes before calling esbuild (its bundle.js). */
@@ -104,6 +109,7 @@ export async function buildFunctionBundles({ sdkExternal = false } = {}): Promis
       file,
       bytes: statSync(file).size,
       composition: composition(output),
+      nodeOptions: nodeOptionsOf(definition.environment ?? {}, service.provider?.environment ?? {}),
       externals: [
         ...new Set(
           output.imports.filter((i) => i.external && !i.path.startsWith("node:")).map((i) => i.path),
@@ -112,6 +118,12 @@ export async function buildFunctionBundles({ sdkExternal = false } = {}): Promis
     });
   }
   return { functions, options, remove: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/** The function's NODE_OPTIONS: its own environment over the provider's; "" when neither sets it. */
+function nodeOptionsOf(functionEnvironment: Environment, providerEnvironment: Environment): string {
+  const value = functionEnvironment.NODE_OPTIONS ?? providerEnvironment.NODE_OPTIONS ?? "";
+  return typeof value === "string" ? value : "";
 }
 
 async function printService(): Promise<PrintedService> {
