@@ -487,6 +487,11 @@ describe("artefacts", () => {
     expect(text).not.toContain("defaultProvider::fromSSO");
     expect(text).not.toContain("AssumeRoleWithWebIdentity");
     expect(text).toContain('"@aws-sdk/credential-provider-node"');
+    // The SDK's event-stream support stays out (serverless.yml, exclude), as the lazy import the
+    // SDK wrote for it, never a load at init.
+    expect(text).toContain('import("@smithy/core/event-streams")');
+    expect(text).not.toContain('require("@smithy/core/event-streams")');
+    expect(text).not.toContain("EventStreamCodec");
     expect(text).toContain("//# sourceMappingURL=");
   });
 });
