@@ -23,6 +23,8 @@ export interface FunctionBundle {
   readonly bytes: number;
   /** Bytes of the bundle by input package (or `lib/`, `functions/`), largest first. */
   readonly composition: readonly { readonly input: string; readonly bytes: number }[];
+  /** The input files that put code in the bundle, relative to the repository, e.g. `lib/config.ts`. */
+  readonly modules: readonly string[];
   /** Modules the bundle requires at run time instead of carrying them (none when deployed). */
   readonly externals: readonly string[];
   /** The function's NODE_OPTIONS as deployed to the stage printed (`ci`: the defaults), often "". */
@@ -110,6 +112,9 @@ export async function buildFunctionBundles({ sdkExternal = false } = {}): Promis
       bytes: statSync(file).size,
       composition: composition(output),
       nodeOptions: nodeOptionsOf(definition.environment ?? {}, service.provider?.environment ?? {}),
+      modules: Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => input),
       externals: [
         ...new Set(
           output.imports.filter((i) => i.external && !i.path.startsWith("node:")).map((i) => i.path),

@@ -2,6 +2,7 @@ import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { describeAwsError } from "../aws/aws-error";
 import { describeCredentialsError, type CredentialsError } from "../aws/credentials";
 import { describeMarkIdError, type MarkIdError } from "../markid/errors";
+import { probeCredentials } from "../markid/probe";
 import type { AlertState, AlertType } from "../messages";
 import type { Dependencies } from "../runtime/dependencies";
 import {
@@ -40,11 +41,11 @@ export interface CredentialCheckSummary {
 
 export type CheckCredentialsDependencies = Pick<
   Dependencies,
-  "credentials" | "markId" | "alerter" | "refreshCredentials" | "retry" | "budget" | "limiter"
+  "credentials" | "markIdTransport" | "alerter" | "refreshCredentials" | "retry" | "budget" | "limiter"
 >;
 
 export interface CheckCredentialsOptions {
-  /** Config MARKID_PROBE_PATH. The client refuses /api/v2/token whatever is configured. */
+  /** Config MARKID_PROBE_PATH. probeCredentials refuses /api/v2/token whatever is configured. */
   readonly probePath: string;
   /** Config MARKID_TIMEOUT_MS: per call, capped to the time left. */
   readonly timeoutMs: number;
@@ -95,8 +96,9 @@ export async function checkCredentials(
   let attempts = 0;
   const probe = await executeWithPolicy(
     ({ timeBudgetMs }: AttemptContext): ResultAsync<ProbeProof, MarkIdError> =>
-      deps.markId
-        .probe(probePath, { timeoutMs: Math.max(1, Math.min(options.timeoutMs, timeBudgetMs)) })
+      probeCredentials(deps.markIdTransport, probePath, {
+        timeoutMs: Math.max(1, Math.min(options.timeoutMs, timeBudgetMs)),
+      })
         .map((reply): ProbeProof => ({ status: reply.status, identifier: null, suspectProbePath: false }))
         .orElse((error) => {
           const proof = proofFromError(error);

@@ -1,6 +1,8 @@
 import { err, ok, ResultAsync, type Result } from "neverthrow";
 import { describeAwsError, isConditionalCheckFailed } from "../aws/aws-error";
 import type { StoredSession } from "../aws/session-store";
+import { callEndpoint } from "../markid/endpoint";
+import { tokenEndpoint } from "../markid/endpoints";
 import { describeMarkIdError } from "../markid/errors";
 import type { TokenResponse } from "../markid/schemas/token";
 import type { AlertType, VerificationFailedEvent } from "../messages";
@@ -39,7 +41,7 @@ import {
 export type StartVerificationDependencies = Pick<
   Dependencies,
   | "config"
-  | "markId"
+  | "markIdTransport"
   | "notifier"
   | "sessions"
   | "alerter"
@@ -294,7 +296,7 @@ export function createStartVerificationFlow(
   ): Promise<RecordResult> {
     const created = await executeWithPolicy(
       (attempt) =>
-        deps.markId.createToken(request.token, {
+        callEndpoint(deps.markIdTransport, tokenEndpoint, request.token, {
           timeoutMs: Math.max(1, Math.min(config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)),
         }),
       {

@@ -1,5 +1,5 @@
-import { errAsync } from "neverthrow";
 import type { ResultAsync } from "neverthrow";
+import { createMarkIdTransport, type MarkIdClientOptions } from "./connection";
 import { callEndpoint } from "./endpoint";
 import type { CallOptions, Endpoint } from "./endpoint";
 import {
@@ -12,33 +12,14 @@ import {
   tokenEndpoint,
 } from "./endpoints";
 import type { MarkIdError } from "./errors";
+import { probeCredentials, type ProbeReply } from "./probe";
 import type { AddDummyStatusRequest } from "./schemas/dummy-status";
 import type { ProcessRequest } from "./schemas/process";
 import type { TokenRequest, TokenResponse } from "./schemas/token";
 import type { DataResponse, FilesResponse, StatusResponse } from "./schemas/verification";
-import { createTransport } from "./transport";
-import type { CredentialsSource } from "./transport";
 
-export const DEFAULT_BASE_URL = "https://ivs.markid.eu";
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** The nil UUID: well-formed, so the probe reaches the lookup, and never issued as a scanRef. */
-export const PROBE_SCAN_REF = "00000000-0000-0000-0000-000000000000";
-
-export interface MarkIdClientOptions {
-  /** Default `https://ivs.markid.eu`. */
-  readonly baseUrl?: string;
-  readonly credentials: CredentialsSource;
-  /** Per call, covering connection, reply headers and body. Default 10 000 ms. */
-  readonly timeoutMs?: number;
-  /** Default: the global fetch. */
-  readonly fetch?: typeof fetch;
-}
-
-/** The HTTP status of a probe that Mark ID answered with 2xx. */
-export interface ProbeReply {
-  readonly status: number;
-}
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type MarkIdClientOptions } from "./connection";
+export { PROBE_SCAN_REF, type ProbeReply } from "./probe";
 
 export interface MarkIdClient {
   /** `POST /api/v2/token`: spends a verification credit (never retry an unknown outcome blindly). */
@@ -64,13 +45,7 @@ export interface MarkIdClient {
 }
 
 export function createMarkIdClient(options: MarkIdClientOptions): MarkIdClient {
-  const transport = createTransport({
-    baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
-    credentials: options.credentials,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    // Looked up per call, not captured, so a fetch replaced after construction is honoured.
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-  });
+  const transport = createMarkIdTransport(options);
   const call = <Req, Res>(endpoint: Endpoint<Req, Res>, input: Req, callOptions?: CallOptions) =>
     callEndpoint(transport, endpoint, input, callOptions);
 
@@ -82,38 +57,7 @@ export function createMarkIdClient(options: MarkIdClientOptions): MarkIdClient {
     getData: (scanRef, callOptions) => call(dataEndpoint, { scanRef }, callOptions),
     getFiles: (scanRef, callOptions) => call(filesEndpoint, { scanRef }, callOptions),
     deleteVerification: (scanRef, callOptions) => call(deleteEndpoint, { scanRef }, callOptions),
-    probe: (path, callOptions) => {
-      const refusal = probePathProblem(path);
-      if (refusal !== undefined) {
-        return errAsync({
-          kind: "invalid-request",
-          endpoint: path,
-          issues: [{ path: "path", message: refusal }],
-        });
-      }
-      return transport
-        .send({
-          method: "POST",
-          path,
-          body: JSON.stringify({ scanRef: PROBE_SCAN_REF }),
-          ...(callOptions?.timeoutMs === undefined ? {} : { timeoutMs: callOptions.timeoutMs }),
-        })
-        .map((reply) => ({ status: reply.status }));
-    },
+    probe: (path, callOptions) => probeCredentials(transport, path, callOptions),
     call,
   };
-}
-
-/**
- * The credential check must never create a token (it spends a credit), whatever the
- * configuration says: compare the path as the server would route it.
- */
-function probePathProblem(path: string): string | undefined {
-  // Plain segments only: no dots, percent-escapes or doubled slashes that a server or proxy could
-  // normalise into the token path.
-  if (!/^(\/[A-Za-z0-9_-]+)+\/?$/.test(path)) return "must be a plain absolute path such as /api/v2/status";
-  if (path.toLowerCase().replace(/\/$/, "") === tokenEndpoint.path) {
-    return "must not be the token endpoint (it spends a credit)";
-  }
-  return undefined;
 }

@@ -1,4 +1,13 @@
 import { defineEndpoint } from "./endpoint";
+import {
+  ADD_DUMMY_STATUS_PATH,
+  DATA_PATH,
+  DELETE_PATH,
+  FILES_PATH,
+  PROCESS_PATH,
+  STATUS_PATH,
+  TOKEN_PATH,
+} from "./paths";
 import { addDummyStatusRequestSchema } from "./schemas/dummy-status";
 import { PROCESS_MAX_REQUEST_BYTES, processRequestSchema } from "./schemas/process";
 import { tokenRequestSchema, tokenResponseSchema } from "./schemas/token";
@@ -9,48 +18,54 @@ import {
   statusResponseSchema,
 } from "./schemas/verification";
 
-/** The verification endpoints (markid-api.md §3–§6). Fraud and AML endpoints live in their own files. */
+/**
+ * The verification endpoints (markid-api.md §3–§6). Fraud and AML endpoints live in their own files.
+ *
+ * Each declaration is marked pure so that esbuild drops the ones a handler never calls, and with
+ * them (package.json "sideEffects": false) their schema modules: cold init builds only the zod
+ * schemas of the endpoints the handler's bundle carries.
+ */
 
 /** Creates a session; spends a verification credit. With `dummyStatus`, a dummy one (DEV only). */
-export const tokenEndpoint = defineEndpoint({
-  path: "/api/v2/token",
+export const tokenEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: TOKEN_PATH,
   request: tokenRequestSchema,
   response: tokenResponseSchema,
 });
 
-export const addDummyStatusEndpoint = defineEndpoint({
-  path: "/api/v2/add-dummy-status",
+export const addDummyStatusEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: ADD_DUMMY_STATUS_PATH,
   request: addDummyStatusRequestSchema,
   response: "empty",
 });
 
-export const processEndpoint = defineEndpoint({
-  path: "/api/v2/process",
+export const processEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: PROCESS_PATH,
   request: processRequestSchema,
   response: "empty",
   maxRequestBytes: PROCESS_MAX_REQUEST_BYTES,
 });
 
-export const statusEndpoint = defineEndpoint({
-  path: "/api/v2/status",
+export const statusEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: STATUS_PATH,
   request: scanRefRequestSchema,
   response: statusResponseSchema,
 });
 
-export const dataEndpoint = defineEndpoint({
-  path: "/api/v2/data",
+export const dataEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: DATA_PATH,
   request: scanRefRequestSchema,
   response: dataResponseSchema,
 });
 
-export const filesEndpoint = defineEndpoint({
-  path: "/api/v2/files",
+export const filesEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: FILES_PATH,
   request: scanRefRequestSchema,
   response: filesResponseSchema,
 });
 
-export const deleteEndpoint = defineEndpoint({
-  path: "/api/v2/delete",
+export const deleteEndpoint = /* @__PURE__ */ defineEndpoint({
+  path: DELETE_PATH,
   request: scanRefRequestSchema,
   response: "empty",
 });

@@ -31,64 +31,71 @@ import {
   proxyCheckResponseSchema,
 } from "./schemas/fraud-signals";
 
-/** The fraud-prevention and AML endpoints (markid-api.md §10). Paths, trailing slashes included, as documented. */
+/**
+ * The fraud-prevention and AML endpoints (markid-api.md §10). Paths, trailing slashes included, as
+ * documented. Declarations marked pure, as in endpoints.ts, so a bundle can drop those it never
+ * calls; the two built by object spread (generateAmlPdfEndpoint, validatePhoneEndpoint) are kept,
+ * with their schema modules, by any bundle that imports this file. No handler does.
+ */
 
-export const estimateFraudProbabilityEndpoint = defineEndpoint({
+export const estimateFraudProbabilityEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/fraud/estimate-fraud-probability",
   request: estimateFraudRequestSchema,
   response: estimateFraudResponseSchema,
 });
 
-export const proxyCheckEndpoint = defineEndpoint({
+export const proxyCheckEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/fraud/proxy-check",
   request: proxyCheckRequestSchema,
   response: proxyCheckResponseSchema,
 });
 
-export const fraudCheckEndpoint: Endpoint<FraudCheckRequest, FraudCheckResponse> = defineEndpoint({
-  path: "/fraud/check",
-  request: fraudCheckRequestSchema,
-  response: fraudCheckResponseSchema,
-});
+export const fraudCheckEndpoint: Endpoint<FraudCheckRequest, FraudCheckResponse> =
+  /* @__PURE__ */ defineEndpoint({
+    path: "/fraud/check",
+    request: fraudCheckRequestSchema,
+    response: fraudCheckResponseSchema,
+  });
 
-export const addAmlUserEndpoint: Endpoint<AddAmlUserRequest, AddAmlUserResponse> = defineEndpoint({
-  path: "/api/v2/add-aml-user",
-  request: addAmlUserRequestSchema,
-  response: addAmlUserResponseSchema,
-});
+export const addAmlUserEndpoint: Endpoint<AddAmlUserRequest, AddAmlUserResponse> =
+  /* @__PURE__ */ defineEndpoint({
+    path: "/api/v2/add-aml-user",
+    request: addAmlUserRequestSchema,
+    response: addAmlUserResponseSchema,
+  });
 
-export const monitoringCallbackEndpoint = defineEndpoint({
+export const monitoringCallbackEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/get-monitoring-callback",
   request: monitoringIdRequestSchema,
   response: monitoringCallbackResponseSchema,
 });
 
-export const amlUsersEndpoint = defineEndpoint({
+export const amlUsersEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/get-aml-users",
   method: "GET",
   request: undefined,
   response: amlUsersResponseSchema,
 });
 
-export const deleteMonitoringUserEndpoint = defineEndpoint({
+export const deleteMonitoringUserEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/delete-monitoring-user/",
   request: monitoringIdRequestSchema,
   response: "empty",
 });
 
-export const addWhitelistEndpoint = defineEndpoint({
+export const addWhitelistEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/add-whitelist",
   request: addWhitelistRequestSchema,
   response: "empty",
 });
 
-export const clearUserWhitelistEndpoint = defineEndpoint({
+export const clearUserWhitelistEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/clear-user-whitelist/",
   request: monitoringIdRequestSchema,
   response: "empty",
 });
 
-const generateAmlPdfRequest = defineEndpoint({
+const generateAmlPdfRequest = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/generate-pdf-aml",
   request: monitoringIdRequestSchema,
   response: "empty",
@@ -100,13 +107,13 @@ export const generateAmlPdfEndpoint: Endpoint<MonitoringIdRequest, string> = {
   decodeResponse: (body) => decodeBase64Pdf(body),
 };
 
-export const checkGdcEndpoint = defineEndpoint({
+export const checkGdcEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/api/v2/check-gdc-api",
   request: checkGdcRequestSchema,
   response: checkGdcResponseSchema,
 });
 
-const validatePhoneRequest = defineEndpoint({
+const validatePhoneRequest = /* @__PURE__ */ defineEndpoint({
   path: "/fraud/validate-phone",
   request: validatePhoneRequestSchema,
   response: validatePhoneResponseSchema,
@@ -121,13 +128,13 @@ export const validatePhoneEndpoint: Endpoint<ValidatePhoneRequest, PhoneValidati
   decodeResponse: (body) => (isEmptyStringReply(body) ? ok(null) : validatePhoneRequest.decodeResponse(body)),
 };
 
-export const sendSmsEndpoint = defineEndpoint({
+export const sendSmsEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/fraud/send-sms",
   request: sendSmsRequestSchema,
   response: sendSmsResponseSchema,
 });
 
-export const verifySmsEndpoint = defineEndpoint({
+export const verifySmsEndpoint = /* @__PURE__ */ defineEndpoint({
   path: "/fraud/verify-sms",
   request: verifySmsRequestSchema,
   response: verifySmsResponseSchema,

@@ -17,8 +17,9 @@ import { loadConfig, type Config } from "../config";
 import { rateLimiterFromConfig, type RateLimiter } from "../flows/rate-limiter";
 import { retryBudgetFromConfig, retrySettingsFromConfig, type RetrySettings } from "../flows/retry-config";
 import type { RetryBudget } from "../flows/retry-budget";
+import { createMarkIdTransport } from "../markid/connection";
 import type { MarkIdError } from "../markid/errors";
-import { createMarkIdClient, type MarkIdClient } from "../markid/client";
+import type { Transport } from "../markid/transport";
 
 /**
  * Everything a handler needs, built once per Lambda container: SDK clients keep their
@@ -29,7 +30,11 @@ export interface Dependencies {
   readonly config: Config;
   readonly aws: AwsClients;
   readonly credentials: CredentialsProvider;
-  readonly markId: MarkIdClient;
+  /**
+   * Mark ID's transport, not the full client: each flow calls the endpoints it uses over it, so
+   * each handler's bundle carries (and its cold init builds) only those endpoints' zod schemas.
+   */
+  readonly markIdTransport: Transport;
   readonly notifier: Notifier;
   readonly sessions: SessionStore;
   readonly deliveries: DeliveryStore;
@@ -62,7 +67,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     ttlSeconds: config.CREDENTIALS_CACHE_TTL_SECONDS,
     now,
   });
-  const markId = createMarkIdClient({
+  const markIdTransport = createMarkIdTransport({
     baseUrl: config.MARKID_BASE_URL,
     credentials: toMarkIdCredentialsSource(credentials),
     timeoutMs: config.MARKID_TIMEOUT_MS,
@@ -79,7 +84,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     config,
     aws,
     credentials,
-    markId,
+    markIdTransport,
     notifier,
     sessions: createSessionStore({ table }),
     deliveries: createDeliveryStore({ table, now }),

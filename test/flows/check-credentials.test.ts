@@ -1,7 +1,7 @@
 import { PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkCredentials, type CheckCredentialsOptions } from "../../lib/flows/check-credentials";
-import { PROBE_SCAN_REF } from "../../lib/markid/client";
+import { PROBE_SCAN_REF } from "../../lib/markid/probe";
 import type { AlertMessage } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { STACK_SECRET, useStack } from "../support/stack";

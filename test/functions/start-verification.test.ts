@@ -10,6 +10,7 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHandler, handler } from "../../functions/start-verification";
+import { TOKEN_PATH } from "../../lib/markid/paths";
 import { ALERT_TYPES } from "../../lib/messages";
 import { logger } from "../../lib/observability/logger";
 import type { Dependencies } from "../../lib/runtime/dependencies";
@@ -49,7 +50,7 @@ const handlerFor = (deps: Dependencies, options: Parameters<typeof createHandler
 const tokenPosts = () =>
   stack()
     .simulator.control.requests()
-    .filter((r) => r.method === "POST" && r.path === "/api/v2/token");
+    .filter((r) => r.method === "POST" && r.path === TOKEN_PATH);
 const events = () =>
   stack()
     .aws.sns.published(stack().resources.eventsTopicArn)
@@ -134,10 +135,10 @@ describe("a batch", () => {
     const deps = stack().newContainer();
     const broken: Dependencies = {
       ...deps,
-      markId: {
-        ...deps.markId,
-        createToken: () => {
-          throw new TypeError("a bug");
+      markIdTransport: {
+        send: (request) => {
+          if (request.path === TOKEN_PATH) throw new TypeError("a bug");
+          return deps.markIdTransport.send(request);
         },
       },
     };
@@ -207,14 +208,14 @@ describe("concurrency", () => {
     let peak = 0;
     const counting: Dependencies = {
       ...deps,
-      markId: {
-        ...deps.markId,
-        createToken: (request, options) => {
+      markIdTransport: {
+        send: (request) => {
+          if (request.path !== TOKEN_PATH) return deps.markIdTransport.send(request);
           running += 1;
           peak = Math.max(peak, running);
-          return deps.markId.createToken(request, options).map((token) => {
+          return deps.markIdTransport.send(request).map((reply) => {
             running -= 1;
-            return token;
+            return reply;
           });
         },
       },

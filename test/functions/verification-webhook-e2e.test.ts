@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../functions/verification-webhook";
+import { callEndpoint } from "../../lib/markid/endpoint";
+import { tokenEndpoint } from "../../lib/markid/endpoints";
 import type { VerificationCompletedEvent } from "../../lib/messages";
 import { localAwsEnvironment } from "../../local/aws/index";
 import { webhookEvent } from "../support/api-gateway-event";
@@ -68,9 +70,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 async function dummyVerification(externalRef: string): Promise<string> {
-  const token = await stack()
-    .newContainer()
-    .markId.createToken({ clientId: CLIENT_ID, dummyStatus: "APPROVED", externalRef });
+  const token = await callEndpoint(stack().newContainer().markIdTransport, tokenEndpoint, {
+    clientId: CLIENT_ID,
+    dummyStatus: "APPROVED",
+    externalRef,
+  });
   await stack().simulator.control.flushWebhooks();
   return token._unsafeUnwrap().scanRef;
 }

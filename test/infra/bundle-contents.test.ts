@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildFunctionBundles, type Bundles, type FunctionBundle } from "../../bench/support/bundles";
+
+/**
+ * Builds each function's bundle as `serverless package` does (serverless.yml's esbuild settings,
+ * bench/support/bundles.ts) and checks which Mark ID schema modules it carries: every schema a
+ * bundle carries is constructed at cold init, so a handler's bundle must hold only the endpoints
+ * its handler calls (pure `defineEndpoint` declarations, package.json "sideEffects": false, and
+ * Dependencies holding the transport rather than the full client).
+ */
+
+const SCHEMAS = "lib/markid/schemas/";
+let bundles: Bundles;
+
+beforeAll(async () => {
+  bundles = await buildFunctionBundles();
+}, 60_000);
+
+afterAll(() => bundles?.remove());
+
+function schemaModules(name: string): string[] {
+  const bundle: FunctionBundle | undefined = bundles.functions.find((candidate) => candidate.name === name);
+  expect(bundle, `no bundle for ${name}`).toBeDefined();
+  return bundle!.modules
+    .filter((module) => module.startsWith(SCHEMAS))
+    .map((module) => module.slice(SCHEMAS.length));
+}
+
+describe("each function's bundle carries only the Mark ID endpoints its handler calls", () => {
+  it("startVerification: the token schemas (POST /api/v2/token), no verification, process or dummy-status ones", () => {
+    const carried = schemaModules("startVerification");
+    expect(carried).toContain("token.ts");
+    for (const unused of ["verification.ts", "process.ts", "dummy-status.ts"])
+      expect(carried).not.toContain(unused);
+  });
+
+  it.each(["verificationWebhook", "checkCredentials"])(
+    "%s: no token schemas (it never creates a token)",
+    (name) => {
+      expect(schemaModules(name)).not.toContain("token.ts");
+    },
+  );
+});
