@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
 import { kb, ms, times, type FigureResult } from "./report";
 import { buildFunctionBundles, type FunctionBundle } from "./support/bundles";
 import { REPO_ROOT } from "./support/simulator-process";
@@ -58,9 +61,11 @@ const requireAll = (modules: readonly string[]) =>
 async function measureInit(
   bundle: FunctionBundle,
   sdkExternal: FunctionBundle | undefined,
+  libraryFloor: string,
 ): Promise<FigureResult> {
   const withRuntimeSdk: number[] = [];
   const withSourceMaps: number[] = [];
+  const librariesAlone: number[] = [];
   // Source-mapped traces are a per-stage choice (serverless.yml, param nodeOptions); whichever
   // the deployed defaults make, the other one rides along for comparison.
   const sourceMapsDeployed = bundle.nodeOptions.includes(SOURCE_MAPS);
@@ -75,6 +80,7 @@ async function measureInit(
       withRuntimeSdk.push(await nodeEval(requireAll([sdkExternal.file]), bundle.nodeOptions));
     }
     withSourceMaps.push(await nodeEval(requireAll([bundle.file]), otherNodeOptions));
+    librariesAlone.push(await nodeEval(requireAll([libraryFloor]), bundle.nodeOptions));
     return nodeEval(requireAll([bundle.file]), bundle.nodeOptions);
   };
   await baseline();
@@ -88,6 +94,10 @@ async function measureInit(
       ? ""
       : `; the same code requiring the SDK from node_modules (the runtime's CommonJS copy) ` +
         `${ms(median(withRuntimeSdk), 1)}, ${times(median(withRuntimeSdk) / measured.baselineMedianMs)}`;
+  const floor = median(librariesAlone);
+  const floorNote =
+    `; the libraries alone (bench/support/library-floor.ts) ${ms(floor, 1)}, ` +
+    `${times(floor / measured.baselineMedianMs)}`;
   const other = median(withSourceMaps);
   const sourceMapNote =
     `; NODE_OPTIONS ${JSON.stringify(bundle.nodeOptions)} as deployed by default, ` +
@@ -101,7 +111,7 @@ async function measureInit(
     detail:
       `median of ${measured.rounds} alternating rounds; node -e 0 ${ms(measured.baselineMedianMs, 1)}, ` +
       `loading the deployed bundle ${ms(measured.candidateMedianMs, 1)} (${kb(bundle.bytes)}, ` +
-      `of which the AWS SDK ${kb(sdkBytes)})${sourceMapNote}${comparison}`,
+      `of which the AWS SDK ${kb(sdkBytes)})${floorNote}${sourceMapNote}${comparison}`,
   };
 }
 
@@ -119,19 +129,34 @@ function sizeResult(bundle: FunctionBundle): FigureResult {
   };
 }
 
+/** bench/support/library-floor.ts built with the deployed esbuild options, beside the bundles. */
+async function buildLibraryFloor(options: Parameters<typeof build>[0]): Promise<string> {
+  const file = join(REPO_ROOT, ".esbuild", `bench-${process.pid}-library-floor`, "library-floor.cjs");
+  await build({
+    ...options,
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ["bench/support/library-floor.ts"],
+    outfile: file,
+    logLevel: "silent",
+  });
+  return file;
+}
+
 export async function run(): Promise<FigureResult[]> {
   const deployed = await buildFunctionBundles();
   const sdkExternal = await buildFunctionBundles({ sdkExternal: true });
+  const libraryFloor = await buildLibraryFloor(deployed.options);
   try {
     const results: FigureResult[] = [];
     for (const bundle of deployed.functions) {
       const external = sdkExternal.functions.find((candidate) => candidate.name === bundle.name);
-      results.push(await measureInit(bundle, external));
+      results.push(await measureInit(bundle, external, libraryFloor));
     }
     results.push(...sdkExternal.functions.map(sizeResult));
     return results;
   } finally {
     deployed.remove();
     sdkExternal.remove();
+    rmSync(join(libraryFloor, ".."), { recursive: true, force: true });
   }
 }

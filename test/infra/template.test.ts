@@ -17,10 +17,10 @@ import { readZipEntries } from "./zip-entries";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const slsBin = join(repoRoot, "node_modules", "osls", "bin", "serverless.js");
 const STAGE = "ci";
-// The deployed bundle carries the tree-shaken AWS SDK (about 360 KB of it); the 200 KB goal
-// without the SDK is `npm run bench`'s. This ceiling catches a bundle that drags in a whole
-// CommonJS SDK client or all of zod again.
-const MAX_BUNDLE_BYTES = 600 * 1024;
+// The deployed bundle carries the tree-shaken AWS SDK (about 230 KB of it; 330-360 KB in all);
+// the 200 KB goal without the SDK is `npm run bench`'s. This ceiling catches a bundle that drags
+// in a whole CommonJS SDK client, the SDK's full credential chain (~120 KB) or all of zod again.
+const MAX_BUNDLE_BYTES = 420 * 1024;
 
 interface Resource {
   readonly Type: string;
@@ -464,7 +464,7 @@ describe("outputs", () => {
 });
 
 describe("artefacts", () => {
-  it.each(FUNCTION_IDS)("%s zip holds only its minified bundle and source map, within 600 KB", (id) => {
+  it.each(FUNCTION_IDS)("%s zip holds only its minified bundle and source map, within 420 KB", (id) => {
     const { file, zip } = FUNCTIONS[id];
     const code = resource(id, "AWS::Lambda::Function").Code as { S3Key: string };
     expect(basename(code.S3Key)).toBe(zip);
