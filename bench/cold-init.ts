@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { kb, ms, times, type FigureResult } from "./report";
 import { buildFunctionBundles, type FunctionBundle } from "./support/bundles";
@@ -157,6 +157,6 @@ export async function run(): Promise<FigureResult[]> {
   } finally {
     deployed.remove();
     sdkExternal.remove();
-    rmSync(join(libraryFloor, ".."), { recursive: true, force: true });
+    rmSync(dirname(libraryFloor), { recursive: true, force: true });
   }
 }
