@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createStateTable, readStateItem, stateKey } from "../../lib/aws/state-table";
 import type { AttemptInfo } from "../../lib/flows/execute";
 import { createStartVerificationFlow } from "../../lib/flows/start-verification";
-import { ALERT_TYPES } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import type { FaultSpec } from "../../local/simulator/index";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { resetStack, useStack } from "../support/stack";
 
 /*
  * Every row of design.md §3 for POST /api/v2/token in the start-verification flow, triggered in
@@ -72,17 +71,7 @@ const sessionItem = async (requestId: string) =>
     )
   )._unsafeUnwrap();
 
-afterEach(async () => {
-  const s = stack();
-  s.simulator.control.clearFaults();
-  s.aws.faults.clear();
-  s.simulator.control.setTokenBalance(1000);
-  s.simulator.control.rotateCredentials(STACK_SECRET.apiKey, STACK_SECRET.apiSecret);
-  const deps = s.newContainer();
-  for (const type of ALERT_TYPES) (await deps.alerter.clear(type, "test reset"))._unsafeUnwrap();
-  s.aws.sns.clear();
-  s.simulator.control.clearRequests();
-});
+afterEach(() => resetStack(stack()));
 
 describe("INTERNAL_ERROR, 5xx, network failures: retried, then given back", () => {
   it("INTERNAL_ERROR twice, then a token: one session, no alert", async () => {

@@ -7,9 +7,8 @@ import {
   type StartVerificationOptions,
 } from "../../lib/flows/start-verification";
 import { redirectUrlFor, sessionFromToken } from "../../lib/flows/start-verification-session";
-import { ALERT_TYPES } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 
 /*
  * The start-verification flow for one record, over real HTTP against the Mark ID simulator and
@@ -57,16 +56,7 @@ const table = () =>
 const sessionItem = async (requestId: string) =>
   (await readStateItem(table(), stateKey("session", requestId)))._unsafeUnwrap();
 
-afterEach(async () => {
-  const s = stack();
-  s.simulator.control.clearFaults();
-  s.aws.faults.clear();
-  s.simulator.control.setTokenBalance(1000);
-  const deps = s.newContainer();
-  for (const type of ALERT_TYPES) (await deps.alerter.clear(type, "test reset"))._unsafeUnwrap();
-  s.aws.sns.clear();
-  s.simulator.control.clearRequests();
-});
+afterEach(() => resetStack(stack()));
 
 describe("a new request", () => {
   it("creates one token, stores the session until the token expires, and publishes it with its type attribute", async () => {

@@ -11,12 +11,11 @@ import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHandler, handler } from "../../functions/start-verification";
 import { TOKEN_PATH } from "../../lib/markid/paths";
-import { ALERT_TYPES } from "../../lib/messages";
 import { logger } from "../../lib/observability/logger";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { localAwsClientConfig, localAwsEnvironment } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 import { sqsRecord as buildSqsRecord } from "../support/sqs-record";
 
 /*
@@ -63,16 +62,7 @@ async function claimElsewhere(requestId: string): Promise<void> {
   expect(claim._unsafeUnwrap().state).toBe("claimed");
 }
 
-afterEach(async () => {
-  const s = stack();
-  s.simulator.control.clearFaults();
-  s.aws.faults.clear();
-  s.simulator.control.setTokenBalance(1000);
-  const deps = s.newContainer();
-  for (const type of ALERT_TYPES) (await deps.alerter.clear(type, "test reset"))._unsafeUnwrap();
-  s.aws.sns.clear();
-  s.simulator.control.clearRequests();
-});
+afterEach(() => resetStack(stack()));
 
 describe("a batch", () => {
   it("acknowledges every record that produced its event", async () => {

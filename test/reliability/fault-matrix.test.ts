@@ -7,7 +7,7 @@ import { createCheckCredentialsHandler } from "../../functions/check-credentials
 import { createHandler } from "../../functions/start-verification";
 import { createVerificationWebhookHandler } from "../../functions/verification-webhook";
 import { signWebhookBody } from "../../lib/markid/webhook-signature";
-import { ALERT_TYPES, type AlertType } from "../../lib/messages";
+import type { AlertType } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { RELIABILITY_DOC, replaceSection } from "../../local/chaos/docs";
 import {
@@ -20,7 +20,7 @@ import type { FaultSpec } from "../../local/simulator/index";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 import {
   describeCheck,
   describeStart,
@@ -162,20 +162,6 @@ const section3Of = (label: string): Section3Row => {
   return row;
 };
 
-/** Faults, recorded calls, alert state and published messages back to a clean stack. */
-async function resetStack(): Promise<void> {
-  const s = stack();
-  s.simulator.control.clearFaults();
-  s.aws.faults.clear();
-  s.simulator.control.setTokenBalance(1000);
-  s.simulator.control.rotateCredentials(STACK_SECRET.apiKey, STACK_SECRET.apiSecret);
-  const deps = s.newContainer();
-  for (const type of ALERT_TYPES) (await deps.alerter.clear(type, "matrix reset"))._unsafeUnwrap();
-  s.aws.sns.clear();
-  s.simulator.control.clearRequests();
-  s.aws.resetCalls();
-}
-
 const published = (topicArn: string) =>
   stack()
     .aws.sns.published(topicArn)
@@ -249,14 +235,14 @@ async function invokeStart(
 const requestBody = () => JSON.stringify({ requestId: unique("req"), clientId: "matrix-client" });
 
 async function runStart(row: MarkIdRow, unknownOutcome: "redeliver" | "fail"): Promise<StartObservation> {
-  await resetStack();
+  await resetStack(stack());
   row.inject(TOKEN_PATH);
   const deps = stack().newContainer({ env: { MARKID_TOKEN_UNKNOWN_OUTCOME: unknownOutcome } });
   return (await invokeStart(deps, sqsRecord(requestBody()))).observation;
 }
 
 async function runCheck(inject: () => void): Promise<CheckObservation> {
-  await resetStack();
+  await resetStack(stack());
   inject();
   const deps = stack().newContainer();
   const summary = await createCheckCredentialsHandler(() => deps)(SCHEDULE, lambdaContext(30_000));
@@ -315,11 +301,11 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
   });
 
   it("Secrets Manager GetSecretValue failing", async () => {
-    await resetStack();
+    await resetStack(stack());
     stack().aws.faults.inject(outage("secretsmanager", "GetSecretValue"));
     const start = (await invokeStart(stack().newContainer(), sqsRecord(requestBody()))).observation;
     const check = await runCheck(() => stack().aws.faults.inject(outage("secretsmanager", "GetSecretValue")));
-    await resetStack();
+    await resetStack(stack());
     stack().aws.faults.inject(outage("secretsmanager", "GetSecretValue"));
     const webhook = await deliver(signedResult(), { sign: true });
     const expected = {
@@ -344,14 +330,14 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
   });
 
   it("SNS Publish failing, then its redelivery", async () => {
-    await resetStack();
+    await resetStack(stack());
     const fault = stack().aws.faults.inject(outage("sns", "Publish"));
     const deps = stack().newContainer();
     const record = sqsRecord(requestBody());
     const first = (await invokeStart(deps, record)).observation;
     fault.remove();
     const redelivery = (await invokeStart(deps, record)).observation;
-    await resetStack();
+    await resetStack(stack());
     const failing = stack().aws.faults.inject(outage("sns", "Publish"));
     const body = signedResult();
     const webhook = await deliver(body, { sign: true });
@@ -396,7 +382,7 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
   });
 
   it("DynamoDB failing (every operation)", async () => {
-    await resetStack();
+    await resetStack(stack());
     stack().aws.faults.inject(outage("dynamodb"));
     const start = (await invokeStart(stack().newContainer(), sqsRecord(requestBody()))).observation;
     const webhook = await deliver(signedResult(), { sign: true });
@@ -500,7 +486,7 @@ describe("verification-webhook deliveries (§4.1)", () => {
       { status: 413, completed: 0 },
     ],
   ])("%s", async (fault, section3, run, expected) => {
-    if (fault === "a new result, correctly signed") await resetStack();
+    if (fault === "a new result, correctly signed") await resetStack(stack());
     const observed = await run();
     webhookRows.push({ fault, section3, cells: [describeDelivery(observed)], ok: same(observed, expected) });
     expect(observed).toEqual(expected);
@@ -570,5 +556,5 @@ describe("the table", () => {
 });
 
 afterAll(async () => {
-  await resetStack();
+  await resetStack(stack());
 });

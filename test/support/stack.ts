@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { createAwsClients, type AwsClients } from "../../lib/aws/clients";
 import { parseConfig, type Config } from "../../lib/config";
+import { ALERT_TYPES } from "../../lib/messages";
 import {
   createDependencies,
   type Dependencies,
@@ -101,4 +102,20 @@ export function useStack(
     if (!stack) throw new Error("stack not started yet: call inside a test or hook");
     return stack;
   };
+}
+
+/**
+ * Back to a clean stack between tests: no injected faults, the default token balance and key pair,
+ * no alert firing, and no recorded messages, Mark ID requests or AWS calls.
+ */
+export async function resetStack(s: Stack): Promise<void> {
+  s.simulator.control.clearFaults();
+  s.aws.faults.clear();
+  s.simulator.control.setTokenBalance(1000);
+  s.simulator.control.rotateCredentials(STACK_SECRET.apiKey, STACK_SECRET.apiSecret);
+  const deps = s.newContainer();
+  for (const type of ALERT_TYPES) (await deps.alerter.clear(type, "test reset"))._unsafeUnwrap();
+  s.aws.sns.clear();
+  s.simulator.control.clearRequests();
+  s.aws.resetCalls();
 }
