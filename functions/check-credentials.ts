@@ -1,8 +1,8 @@
-import type { Context, ScheduledEvent } from "aws-lambda";
+import type { ScheduledEvent } from "aws-lambda";
 import { checkCredentials, type CredentialCheckSummary } from "../lib/flows/check-credentials";
 import { reportCredentialCheck } from "../lib/flows/check-credentials-report";
-import { withInvocation } from "../lib/observability/invocation";
-import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
+import { dependenciesFromEnvironment, type Dependencies } from "../lib/runtime/dependencies";
+import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
 
 /**
  * EventBridge schedule: proves the Mark ID key pair with a read-only probe (never POST
@@ -10,16 +10,15 @@ import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
  * the summary it logs. It never throws for an outcome: a failing Mark ID or Secrets Manager is
  * the summary's outcome, and a retried scheduled invocation would not tell anyone more.
  */
-export type CheckCredentialsHandler = (
-  event: ScheduledEvent,
-  context: Context,
-) => Promise<CredentialCheckSummary>;
+export type CheckCredentialsHandler = LambdaHandler<ScheduledEvent, CredentialCheckSummary>;
 
-/** The handler over a container's dependencies; tests pass their own container. */
-export function createCheckCredentialsHandler(container: () => Dependencies): CheckCredentialsHandler {
-  return (event, context) =>
-    withInvocation("check-credentials", context, event.id ?? context.awsRequestId, async () => {
-      const deps = container();
+/** The handler over given dependencies (tests pass their own). */
+export function createCheckCredentialsHandler(dependencies: () => Dependencies): CheckCredentialsHandler {
+  return lambdaHandler({
+    name: "check-credentials",
+    container: dependencies,
+    correlationId: (event: ScheduledEvent) => event.id,
+    run: async (_event, deps, { context }) => {
       const summary = await checkCredentials(deps, {
         probePath: deps.config.MARKID_PROBE_PATH,
         timeoutMs: deps.config.MARKID_TIMEOUT_MS,
@@ -27,7 +26,8 @@ export function createCheckCredentialsHandler(container: () => Dependencies): Ch
       });
       reportCredentialCheck(summary);
       return summary;
-    });
+    },
+  });
 }
 
-export const handler: CheckCredentialsHandler = createCheckCredentialsHandler(dependencies);
+export const handler: CheckCredentialsHandler = createCheckCredentialsHandler(dependenciesFromEnvironment);

@@ -78,19 +78,27 @@ export function parseConfig(
   });
 }
 
-let cached: Config | undefined;
-
 /**
- * The container's configuration. Throws once, at cold start, with every problem named:
- * a misconfigured deployment must fail loudly rather than process events wrongly.
+ * Thrown once per container, at its first invocation, when the environment is invalid: a
+ * misconfigured deployment must fail loudly rather than process events wrongly. Its message
+ * names every bad variable (never a value), so the invocation's error says what to fix.
  */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+  readonly problems: readonly string[];
+
+  constructor(error: ConfigError) {
+    super(error.message);
+    this.problems = error.problems;
+  }
+}
+
+/** The container's configuration, or a ConfigurationError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  if (cached) return cached;
-  cached = parseConfig(env).match(
+  return parseConfig(env).match(
     (config) => config,
     (error) => {
-      throw new Error(error.message);
+      throw new ConfigurationError(error);
     },
   );
-  return cached;
 }

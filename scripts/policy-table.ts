@@ -10,8 +10,8 @@ import {
   type Disposition,
   type PolicyAction,
   type PolicyDecision,
-} from "../lib/flows/policy";
-import { policyRows, type PolicyCase, type PolicyRow } from "../lib/flows/policy-cases";
+} from "../lib/resilience/policy";
+import { policyRows, type PolicyCase, type PolicyRow } from "../lib/resilience/policy-cases";
 
 export const POLICY_TABLE_PATH = fileURLToPath(new URL("../docs/policy-table.md", import.meta.url));
 

@@ -1,5 +1,5 @@
 import { isUnauthorized, type MarkIdError } from "../markid/errors";
-import { decide } from "./policy";
+import { decide } from "../resilience/policy";
 
 /**
  * What the credential probe learnt from Mark ID's answer. Any reply but UNAUTHORIZED / 401 proves

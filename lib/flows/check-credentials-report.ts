@@ -1,4 +1,3 @@
-import { countOnce } from "../observability/invocation";
 import { logger } from "../observability/logger";
 import { count } from "../observability/metrics";
 import type { CredentialCheckSummary } from "./check-credentials";
@@ -25,7 +24,7 @@ export function reportCredentialCheck(summary: CredentialCheckSummary): void {
       logger.error("credential check: alert not recorded or not sent", { ...alert });
     }
   }
-  countOnce("CredentialCheck", { name: "outcome", value: summary.outcome });
+  count("CredentialCheck", { name: "outcome", value: summary.outcome });
   for (const alert of summary.alerts) {
     if (alert.sent) count("AlertSent", { name: "type", value: alert.type });
   }

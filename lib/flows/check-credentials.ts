@@ -11,7 +11,7 @@ import {
   type CredentialCheckOutcome,
 } from "./check-credentials-alerts";
 import { describeProof, proofFromError, type ProbeProof } from "./check-credentials-proof";
-import { executeWithPolicy, type AttemptContext, type ExecutionFailure } from "./execute";
+import { executeWithPolicy, type AttemptContext, type ExecutionFailure } from "../resilience/execute";
 
 export type { CredentialCheckOutcome } from "./check-credentials-alerts";
 

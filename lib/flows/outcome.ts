@@ -1,7 +1,7 @@
 import { describeMarkIdError, type MarkIdError } from "../markid/errors";
 import type { AlertType } from "../messages";
-import type { ExecutionFailure } from "./execute";
-import { failedFields } from "./policy";
+import type { ExecutionFailure } from "../resilience/execute";
+import { failedFields } from "../resilience/policy";
 
 /*
  * Small pieces every flow needs when it maps a Mark ID outcome to what it does next: a label for

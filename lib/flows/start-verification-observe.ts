@@ -1,12 +1,15 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { logger } from "../observability/logger";
 import { count } from "../observability/metrics";
-import type { AttemptInfo } from "./execute";
+import type { AttemptInfo } from "../resilience/execute";
 import { markIdErrorLabel } from "./outcome";
 import type {
   AcknowledgedOutcome,
   GivenBackOutcome,
   RecordObserver,
   RecordReport,
+  StartVerificationFlow,
+  VerificationRecord,
 } from "./start-verification";
 
 /*
@@ -92,4 +95,31 @@ export function reportRecord(log: Logger, processed: ProcessedRecord): void {
   if (outcome === "session-created" || outcome === "session-created-unrecorded") count("TokenCreated");
   if (outcome === "session-republished") count("SessionRepublished");
   if (FAILURE_EVENT_OUTCOMES.has(outcome)) count("VerificationFailed");
+}
+
+/**
+ * Runs one record through the flow with its own child logger (records run concurrently, so
+ * per-record keys cannot go on the shared logger), logs and counts its outcome, and says whether
+ * to acknowledge it. An exception is a bug, not an outcome: the record fails (and is redelivered)
+ * while the others go on; only the error's name is logged, as its message could quote the record.
+ */
+export async function processVerificationRecord(
+  flow: StartVerificationFlow,
+  record: VerificationRecord,
+): Promise<boolean> {
+  const log = logger.createChild();
+  log.appendKeys({ messageId: record.messageId });
+  try {
+    const processed = await flow.process(record, recordObserver(log)).match(
+      (report): ProcessedRecord => ({ acknowledged: true, report }),
+      (report): ProcessedRecord => ({ acknowledged: false, report }),
+    );
+    reportRecord(log, processed);
+    return processed.acknowledged;
+  } catch (error) {
+    log.error("unexpected exception while processing the record", {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    return false;
+  }
 }

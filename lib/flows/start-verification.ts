@@ -12,9 +12,9 @@ import {
   executeWithPolicy,
   type AttemptInfo,
   type ExecutionFailure,
-} from "./execute";
+} from "../resilience/execute";
 import { alertSummary, failed, failureEventDetails, markIdErrorLabel, succeeded } from "./outcome";
-import type { PolicyAction } from "./policy";
+import type { PolicyAction } from "../resilience/policy";
 import {
   DEFAULT_TOKEN_EXPIRY_SECONDS,
   sessionCreatedEvent,

@@ -1,6 +1,5 @@
 import { describeAwsError } from "../aws/aws-error";
 import { describeCredentialsError } from "../aws/credentials";
-import { countOnce } from "../observability/invocation";
 import { logger } from "../observability/logger";
 import { count } from "../observability/metrics";
 import type { WebhookOutcome, WebhookWarning } from "./verification-webhook";
@@ -64,14 +63,14 @@ function reportWarning(scanRef: string, warning: WebhookWarning): void {
         scanRef,
         error: describeAwsError(warning.error),
       });
-      countOnce("WebhookDedupeCheckFailed");
+      count("WebhookDedupeCheckFailed");
       return;
     case "mark-delivered-failed":
       logger.warn("webhook published but not marked delivered: a resend would publish it again", {
         scanRef,
         error: describeAwsError(warning.error),
       });
-      countOnce("WebhookMarkDeliveredFailed");
+      count("WebhookMarkDeliveredFailed");
       return;
   }
 }

@@ -16,7 +16,10 @@ export type CountedMetric =
   | "VerificationFailed"
   | "WebhookAccepted"
   | "WebhookDuplicate"
-  | "WebhookRejected";
+  | "WebhookRejected"
+  | "WebhookDedupeCheckFailed"
+  | "WebhookMarkDeliveredFailed"
+  | "CredentialCheck";
 
 /**
  * Counts one occurrence. A dimension (identifier, action, alert type) goes into its own

@@ -14,9 +14,9 @@ import { createNotifier, type Notifier } from "../aws/notifier";
 import { createSessionStore, type SessionStore } from "../aws/session-store";
 import { createStateTable } from "../aws/state-table";
 import { loadConfig, type Config } from "../config";
-import { rateLimiterFromConfig, type RateLimiter } from "../flows/rate-limiter";
-import { retryBudgetFromConfig, retrySettingsFromConfig, type RetrySettings } from "../flows/retry-config";
-import type { RetryBudget } from "../flows/retry-budget";
+import { rateLimiterFromConfig, type RateLimiter } from "../resilience/rate-limiter";
+import { retryBudgetFromConfig, retrySettingsFromConfig, type RetrySettings } from "../resilience/retry-config";
+import type { RetryBudget } from "../resilience/retry-budget";
 import { createMarkIdTransport } from "../markid/connection";
 import type { MarkIdError } from "../markid/errors";
 import type { Transport } from "../markid/transport";
@@ -111,10 +111,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
   };
 }
 
-let containerDependencies: Dependencies | undefined;
-
-/** The container's dependencies; the configuration is read (and validated) on first use. */
-export function dependencies(): Dependencies {
-  containerDependencies ??= createDependencies(loadConfig());
-  return containerDependencies;
+/** The dependencies the deployed functions run on: configuration from the environment. */
+export function dependenciesFromEnvironment(): Dependencies {
+  return createDependencies(loadConfig());
 }

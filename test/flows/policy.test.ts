@@ -10,8 +10,8 @@ import {
   STATUS_CLASSES,
   type PolicyAction,
   type PolicyDecision,
-} from "../../lib/flows/policy";
-import { POLICY_CASES, policyRows } from "../../lib/flows/policy-cases";
+} from "../../lib/resilience/policy";
+import { POLICY_CASES, policyRows } from "../../lib/resilience/policy-cases";
 
 const api = (identifier: KnownIdentifier, message = "whatever", status = 400): MarkIdError => ({
   kind: "api",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRateLimiter, rateLimiterFromConfig } from "../../lib/flows/rate-limiter";
+import { createRateLimiter, rateLimiterFromConfig } from "../../lib/resilience/rate-limiter";
 
 /** A clock that only moves when someone sleeps: sleeps resolve in wake-up order. */
 function fakeClock(start = 1_000_000) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createRetryBudget } from "../../lib/flows/retry-budget";
-import { retryBudgetFromConfig } from "../../lib/flows/retry-config";
+import { createRetryBudget } from "../../lib/resilience/retry-budget";
+import { retryBudgetFromConfig } from "../../lib/resilience/retry-config";
 
 describe("retry budget", () => {
   it("allows exactly `capacity` retries, then none", () => {

@@ -9,10 +9,10 @@ import {
   type AttemptInfo,
   type ExecuteOptions,
   type ExecutionFailure,
-} from "../../lib/flows/execute";
-import { DECISIONS } from "../../lib/flows/policy";
-import { createRateLimiter, type RateLimiter } from "../../lib/flows/rate-limiter";
-import { createRetryBudget } from "../../lib/flows/retry-budget";
+} from "../../lib/resilience/execute";
+import { DECISIONS } from "../../lib/resilience/policy";
+import { createRateLimiter, type RateLimiter } from "../../lib/resilience/rate-limiter";
+import { createRetryBudget } from "../../lib/resilience/retry-budget";
 
 const E = {
   internal: { kind: "api", identifier: "INTERNAL_ERROR", status: 400, message: "boom" },

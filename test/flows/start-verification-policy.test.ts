@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStateTable, readStateItem, stateKey } from "../../lib/aws/state-table";
-import type { AttemptInfo } from "../../lib/flows/execute";
+import type { AttemptInfo } from "../../lib/resilience/execute";
 import { createStartVerificationFlow } from "../../lib/flows/start-verification";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import type { FaultSpec } from "../../local/simulator/index";

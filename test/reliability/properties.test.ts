@@ -3,7 +3,7 @@ import { okAsync } from "neverthrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config";
 import { parseVerificationRequest, MAX_REQUEST_ID_LENGTH } from "../../lib/flows/verification-request";
-import { decide } from "../../lib/flows/policy";
+import { decide } from "../../lib/resilience/policy";
 import { createMarkIdClient } from "../../lib/markid/client";
 import { KNOWN_IDENTIFIERS } from "../../lib/markid/identifiers";
 import { parseVerificationResult, parseWebhookBody } from "../../lib/markid/webhook-payload";
@@ -37,7 +37,12 @@ describe("error decoder, end to end: the client over a loopback server answering
     fc.jsonValue({ maxDepth: 3 }),
   );
   const reply = fc.record({
-    status: fc.oneof(fc.integer({ min: 200, max: 599 }), fc.constantFrom(200, 201, 400, 401, 402, 429, 502)),
+    // 407 is left out: the Fetch standard turns it into a network error before any of our code sees
+    // the reply (Node's fetch does), so it cannot carry its status (seen as a rare seed failing here).
+    status: fc.oneof(
+      fc.integer({ min: 200, max: 599 }).filter((status) => status !== 407),
+      fc.constantFrom(200, 201, 400, 401, 402, 429, 502),
+    ),
     contentType: fc.constantFrom("application/json", "text/html", "text/plain", ""),
     body: fc.oneof(
       errorBody.map((value) => Buffer.from(JSON.stringify(value))),

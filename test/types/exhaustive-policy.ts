@@ -6,7 +6,7 @@
 import type { MarkIdError } from "../../lib/markid/errors";
 import type { KnownIdentifier } from "../../lib/markid/identifiers";
 import { matchIdentifier } from "../../lib/markid/identifiers";
-import { DECISIONS, type PolicyDecision, type StatusClass } from "../../lib/flows/policy";
+import { DECISIONS, type PolicyDecision, type StatusClass } from "../../lib/resilience/policy";
 
 type IdentifierPolicy = Readonly<Record<KnownIdentifier, PolicyDecision>>;
 
