@@ -23,14 +23,13 @@ const GROUP_TITLES: Readonly<Record<PolicyCase["group"], string>> = {
 
 const DISPOSITION_TEXT: Readonly<Record<Disposition, string>> = {
   "acknowledge-with-failure-event": "acknowledge after publishing `verification.failed`",
-  "give-back": "give back (batch item failure / 5xx): redelivered",
-  "dead-letter": "dead-letter (batch item failure until the redrive moves it to the DLQ)",
+  "give-back": "give back (batch item failure / 5xx): redelivered, then the DLQ after the receive limit",
 };
 
 function retryText(decision: PolicyDecision): string {
   if (decision.action === "refresh-credentials")
     return "once, after re-reading the credentials, if they changed";
-  if (!decision.retryable) return "no";
+  if (decision.backoff === null) return "no";
   return decision.backoff === "rate-limited"
     ? "yes — longer base delay; `Retry-After` honoured"
     : "yes — capped exponential backoff, full jitter";

@@ -5,21 +5,8 @@ import { failedFields } from "../resilience/policy";
 
 /*
  * Small pieces every flow needs when it maps a Mark ID outcome to what it does next: a label for
- * logs and metric dimensions, the alert text, the fields of a `verification.failed` event, and a
- * way to read a ResultAsync as a plain value inside an async function (where the lint rule
- * forbids `if (result.isErr())` on a Result).
+ * logs and metric dimensions, the alert text, the fields of a `verification.failed` event.
  */
-
-export type Settled<T, E> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
-
-/*
- * `await result.match(succeeded, failed)` reads a ResultAsync as a Settled value inside an async
- * function: `match` is what the must-use-result rule accepts as handling, and the union keeps
- * both branches visible to the compiler.
- */
-export const succeeded = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
-export const failed = <E>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });
 
 const MAX_LABEL_LENGTH = 64;
 

@@ -5,7 +5,9 @@ import type { WebhookOutcome } from "./verification-webhook";
  * The HTTP reply for a webhook outcome. Bodies name the outcome only, never what was received.
  * A 5xx makes Mark ID resend; a 4xx tells it resending cannot help.
  */
-export function webhookReply(outcome: WebhookOutcome | { readonly kind: "deadline" }): APIGatewayProxyStructuredResultV2 {
+export function webhookReply(
+  outcome: WebhookOutcome | { readonly kind: "deadline" },
+): APIGatewayProxyStructuredResultV2 {
   switch (outcome.kind) {
     case "accepted":
       return json(200, { status: "accepted" });

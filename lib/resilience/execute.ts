@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { err, ok, ResultAsync, type Result } from "neverthrow";
 import type { MarkIdError } from "../markid/errors";
 import { nextDelayMs, retryAfterMsOf } from "./backoff";
-import { decide, type DecisionContext, type PolicyDecision } from "./policy";
+import { decide, type PolicyDecision } from "./policy";
 import type { RateLimiter } from "./rate-limiter";
 import type { RetryBudget } from "./retry-budget";
 
@@ -83,8 +83,6 @@ export interface ExecuteOptions {
   readonly isCreditSpending?: boolean;
   /** Retry an unknown outcome of a credit-spending call anyway (Config MARKID_TOKEN_UNKNOWN_OUTCOME). */
   readonly retryUnknownOutcome?: boolean;
-  /** What the flow knows that refines the policy (e.g. it holds a token). */
-  readonly decisionContext?: DecisionContext;
   readonly sleep?: (ms: number) => Promise<void>;
   /** [0, 1), like Math.random. */
   readonly random?: () => number;
@@ -129,7 +127,6 @@ async function run<T>(
   const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const random = options.random ?? Math.random;
-  const context = options.decisionContext ?? {};
   const available = (): number => options.remainingTimeMs() - margin;
 
   let attempts = 0;
@@ -153,7 +150,7 @@ async function run<T>(
     const timeBudgetMs = available();
     if (!slot || timeBudgetMs <= 0) {
       return last === undefined
-        ? failure("deadline", NOT_SENT, decide(NOT_SENT, context))
+        ? failure("deadline", NOT_SENT, decide(NOT_SENT))
         : failure("deadline", last.error, last.decision);
     }
 
@@ -174,7 +171,7 @@ async function run<T>(
     }
 
     const error = result.error;
-    const decision = decide(error, context);
+    const decision = decide(error);
     last = { error, decision };
     const stop = (reason: ExecutionFailureReason): Result<T, ExecutionFailure> => {
       options.onAttempt?.({ outcome: "stop", attempt, durationMs, error, decision, reason });
@@ -200,7 +197,7 @@ async function run<T>(
           decision,
           reason: "not-retryable",
         });
-        return failure("not-retryable", refresh.error, decide(refresh.error, context));
+        return failure("not-retryable", refresh.error, decide(refresh.error));
       }
       if (!refresh.changed) return stop("credentials-unchanged");
       // Not charged to the retry budget nor to maxAttempts: after a key rotation every in-flight
@@ -220,7 +217,7 @@ async function run<T>(
       continue;
     }
 
-    if (!decision.retryable) return stop("not-retryable");
+    if (decision.backoff === null) return stop("not-retryable");
 
     // WHY: POST /api/v2/token spends a verification credit. An error reply means Mark ID made no
     // token, so it is retried like any other; but after a timeout or a reset once the request

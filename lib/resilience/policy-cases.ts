@@ -1,12 +1,6 @@
 import { TOKEN_LIMIT_MESSAGE, type MarkIdError, type MarkIdErrorKind } from "../markid/errors";
 import { KNOWN_IDENTIFIERS, type KnownIdentifier } from "../markid/identifiers";
-import {
-  decide,
-  STATUS_CLASSES,
-  type DecisionContext,
-  type PolicyDecision,
-  type StatusClass,
-} from "./policy";
+import { decide, STATUS_CLASSES, type PolicyDecision, type StatusClass } from "./policy";
 
 /**
  * Every outcome the policy distinguishes, each with a representative error, so the generated
@@ -19,7 +13,6 @@ export interface PolicyCase {
   /** The outcome as the table shows it (markdown). */
   readonly outcome: string;
   readonly example: MarkIdError;
-  readonly context?: DecisionContext;
   /** Why, where the decision is ours rather than design.md's. */
   readonly note?: string;
 }
@@ -31,7 +24,6 @@ export interface PolicyRow extends PolicyCase {
 interface Variant {
   readonly label: string;
   readonly message?: string;
-  readonly context?: DecisionContext;
   readonly note?: string;
 }
 
@@ -42,17 +34,7 @@ const IDENTIFIER_VARIANTS: Partial<Record<KnownIdentifier, readonly Variant[]>> 
     { label: "any other message" },
   ],
   TOKEN_NOT_VALID: [
-    { label: "flow holds no token (the caller's)", note: "the token came with the caller's data" },
-    {
-      label: "flow holds a token",
-      context: { holdsToken: true },
-      note: "the event is dead-lettered only by a flow that cannot make a token",
-    },
-    {
-      label: "after renewing once",
-      context: { holdsToken: true, tokenRenewed: true },
-      note: "a token we just made being refused is our bug or API drift",
-    },
+    { label: "", note: "no flow holds a token of its own: a refused token came with the caller's data" },
   ],
   PARTNER_ERROR: [
     {
@@ -73,7 +55,6 @@ function identifierCases(): PolicyCase[] {
         status: 400,
         message: variant.message ?? "example",
       },
-      ...(variant.context === undefined ? {} : { context: variant.context }),
       ...(variant.note === undefined ? {} : { note: variant.note }),
     })),
   );
@@ -182,6 +163,6 @@ export const POLICY_CASES: readonly PolicyCase[] = [...identifierCases(), ...sta
 export function policyRows(): PolicyRow[] {
   return POLICY_CASES.map((policyCase) => ({
     ...policyCase,
-    decision: decide(policyCase.example, policyCase.context),
+    decision: decide(policyCase.example),
   }));
 }

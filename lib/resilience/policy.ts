@@ -22,20 +22,17 @@ export type PolicyAction =
   | "reject-request"
   /** Our bug or API drift: keep the event for replay after the fix. */
   | "client-error"
-  /** The token the flow holds expired or was used: create a fresh one once. */
-  | "renew-token"
   /** Secrets Manager did not give us the key pair (the SDK already retried). */
   | "credentials-unavailable";
 
 /**
  * What happens to the event (SQS record, webhook delivery) once the flow stops.
  * - acknowledge-with-failure-event: publish `verification.failed`, then acknowledge;
- * - give-back: report it in `batchItemFailures` (or reply 5xx) so the source redelivers it;
- * - dead-letter: also reported as a batch item failure — the queue's redrive policy moves it to the
- *   DLQ after its receive limit; the distinction tells the flow it may skip the Mark ID call on a
- *   redelivery, since the outcome will not change.
+ * - give-back: report it in `batchItemFailures` (or reply 5xx) so the source redelivers it; the
+ *   queue's redrive policy moves it to the DLQ after its receive limit. Transient and permanent
+ *   failures take the same path: what tells them apart for an operator is the alert.
  */
-export type Disposition = "acknowledge-with-failure-event" | "give-back" | "dead-letter";
+export type Disposition = "acknowledge-with-failure-event" | "give-back";
 
 /** Which base delay a retry uses; the rate-limited one is longer (design.md §3). */
 export type BackoffClass = "standard" | "rate-limited";
@@ -43,96 +40,69 @@ export type BackoffClass = "standard" | "rate-limited";
 export interface PolicyDecision {
   readonly action: PolicyAction;
   /**
-   * Whether executeWithPolicy may repeat the call inside the invocation: with backoff for
-   * "retry", immediately and once for "refresh-credentials" (only if the credentials changed).
+   * How executeWithPolicy repeats the call inside the invocation; null when it does not repeat it
+   * with backoff ("refresh-credentials" repeats it once, at once, if the credentials changed).
    */
-  readonly retryable: boolean;
-  /** The backoff for a retryable decision; null when the call is not repeated with backoff. */
   readonly backoff: BackoffClass | null;
   /** The alert to raise when the flow stops on this error (alerts are deduplicated per window). */
   readonly alert: AlertType | null;
   readonly disposition: Disposition;
 }
 
-/** What a flow knows that changes the decision for the same error. */
-export interface DecisionContext {
-  /** The flow holds a verification token it can replace (TOKEN_NOT_VALID → renew-token). */
-  readonly holdsToken?: boolean;
-  /** The flow already replaced its token once: a fresh token refused too is our bug, not expiry. */
-  readonly tokenRenewed?: boolean;
-}
-
 export const DECISIONS = {
   transient: {
     action: "retry",
-    retryable: true,
     backoff: "standard",
     alert: null,
     disposition: "give-back",
   },
   rateLimited: {
     action: "retry",
-    retryable: true,
     backoff: "rate-limited",
     alert: null,
     disposition: "give-back",
   },
   refreshCredentials: {
     action: "refresh-credentials",
-    retryable: true,
     backoff: null,
     alert: "markid.credentials-invalid",
     disposition: "give-back",
   },
   tokenLimit: {
     action: "token-limit",
-    retryable: false,
     backoff: null,
     alert: "markid.token-limit-reached",
     disposition: "give-back",
   },
   permissionDenied: {
     action: "permission-denied",
-    retryable: false,
     backoff: null,
     alert: "markid.permission-denied",
-    disposition: "dead-letter",
+    disposition: "give-back",
   },
   rejectRequest: {
     action: "reject-request",
-    retryable: false,
     backoff: null,
     alert: null,
     disposition: "acknowledge-with-failure-event",
   },
   clientError: {
     action: "client-error",
-    retryable: false,
     backoff: null,
     alert: "markid.client-error",
-    disposition: "dead-letter",
-  },
-  // The flow is expected to renew and call again; the disposition applies to a flow that cannot
-  // (it has no way to make a token): the record is kept in the DLQ, not acknowledged.
-  renewToken: {
-    action: "renew-token",
-    retryable: false,
-    backoff: null,
-    alert: null,
-    disposition: "dead-letter",
+    disposition: "give-back",
   },
   // No alert: the per-event path cannot tell a blip from an outage, and redeliveries end in the
   // DLQ (whose depth is alarmed); the scheduled credential check alerts on a lasting failure.
   credentialsUnavailable: {
     action: "credentials-unavailable",
-    retryable: false,
     backoff: null,
     alert: null,
     disposition: "give-back",
   },
 } as const satisfies Record<string, PolicyDecision>;
 
-type IdentifierRule = (error: ApiError, context: DecisionContext) => PolicyDecision;
+type IdentifierRule = (error: ApiError) => PolicyDecision;
 const always =
   (decision: PolicyDecision): IdentifierRule =>
   () =>
@@ -159,12 +129,9 @@ const IDENTIFIER_RULES: Readonly<Record<KnownIdentifier, IdentifierRule>> = {
   JSON_ERROR: always(DECISIONS.clientError),
   ENCODING_ERROR: always(DECISIONS.clientError),
   METHOD_NOT_ALLOWED: always(DECISIONS.clientError),
-  // A flow holding a token renews it once. A token we just made being refused is our bug or API
-  // drift. A flow without a token of its own was given one by its caller: the caller's data.
-  TOKEN_NOT_VALID: (_error, context) => {
-    if (context.holdsToken !== true) return DECISIONS.rejectRequest;
-    return context.tokenRenewed === true ? DECISIONS.clientError : DECISIONS.renewToken;
-  },
+  // No flow holds a token of its own (design.md §3's "create a fresh token once" has no flow to
+  // apply to): a token Mark ID refuses came with the caller's data.
+  TOKEN_NOT_VALID: always(DECISIONS.rejectRequest),
 };
 
 /** HTTP statuses without an identifier, grouped the way the policy treats them. */
@@ -218,13 +185,13 @@ function decideHttp(error: HttpStatusError): PolicyDecision {
 }
 
 /**
- * The default decision for an error (design.md §3), refined by what the flow knows.
- * The identifier, when Mark ID gave one, wins over the HTTP status.
+ * The decision for an error (design.md §3). The identifier, when Mark ID gave one, wins over the
+ * HTTP status.
  */
-export function decide(error: MarkIdError, context: DecisionContext = {}): PolicyDecision {
+export function decide(error: MarkIdError): PolicyDecision {
   switch (error.kind) {
     case "api":
-      return IDENTIFIER_RULES[error.identifier](error, context);
+      return IDENTIFIER_RULES[error.identifier](error);
     case "http":
       return decideHttp(error);
     // Whether a network error or timeout on a credit-spending call may be retried is decided by
@@ -275,9 +242,8 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<PolicyAction, string>> = {
   "refresh-credentials":
     "re-read the key pair from Secrets Manager; retry once if it changed; else alert and give back",
   "token-limit": "no retry; alert once per window; give back so the event is redriven after the top-up",
-  "permission-denied": "no retry; alert; dead-letter",
+  "permission-denied": "no retry; alert; give back, so it ends in the DLQ",
   "reject-request": "no retry; publish verification.failed naming the fields; acknowledge",
-  "client-error": "no retry; alert; dead-letter for replay after the fix",
-  "renew-token": "create a fresh token once and call again; a fresh token refused too is a client error",
+  "client-error": "no retry; alert; give back, so it ends in the DLQ for replay after the fix",
   "credentials-unavailable": "no retry here (the AWS SDK already retried); give back; never swallow",
 };

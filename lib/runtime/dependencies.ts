@@ -15,7 +15,11 @@ import { createSessionStore, type SessionStore } from "../aws/session-store";
 import { createStateTable } from "../aws/state-table";
 import { loadConfig, type Config } from "../config";
 import { rateLimiterFromConfig, type RateLimiter } from "../resilience/rate-limiter";
-import { retryBudgetFromConfig, retrySettingsFromConfig, type RetrySettings } from "../resilience/retry-config";
+import {
+  retryBudgetFromConfig,
+  retrySettingsFromConfig,
+  type RetrySettings,
+} from "../resilience/retry-config";
 import type { RetryBudget } from "../resilience/retry-budget";
 import { createMarkIdTransport } from "../markid/connection";
 import type { MarkIdError } from "../markid/errors";

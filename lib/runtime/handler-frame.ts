@@ -76,10 +76,7 @@ async function raceCutoff<R>(
   name: string,
   replyAtCutoff: () => R,
 ): Promise<R> {
-  const finished = await Promise.race([
-    running.then((reply) => ({ reply })),
-    cutoff.then(() => undefined),
-  ]);
+  const finished = await Promise.race([running.then((reply) => ({ reply })), cutoff.then(() => undefined)]);
   if (finished !== undefined) return finished.reply;
   logger.error(`${name} not finished before the invocation deadline; replying early`);
   return replyAtCutoff();

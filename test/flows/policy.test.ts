@@ -40,14 +40,13 @@ const EXPECTED_ACTION: Record<KnownIdentifier, PolicyAction> = {
 };
 
 const ACTION_SHAPE: Record<PolicyAction, Omit<PolicyDecision, "action" | "backoff">> = {
-  retry: { retryable: true, alert: null, disposition: "give-back" },
-  "refresh-credentials": { retryable: true, alert: "markid.credentials-invalid", disposition: "give-back" },
-  "token-limit": { retryable: false, alert: "markid.token-limit-reached", disposition: "give-back" },
-  "permission-denied": { retryable: false, alert: "markid.permission-denied", disposition: "dead-letter" },
-  "reject-request": { retryable: false, alert: null, disposition: "acknowledge-with-failure-event" },
-  "client-error": { retryable: false, alert: "markid.client-error", disposition: "dead-letter" },
-  "renew-token": { retryable: false, alert: null, disposition: "dead-letter" },
-  "credentials-unavailable": { retryable: false, alert: null, disposition: "give-back" },
+  retry: { alert: null, disposition: "give-back" },
+  "refresh-credentials": { alert: "markid.credentials-invalid", disposition: "give-back" },
+  "token-limit": { alert: "markid.token-limit-reached", disposition: "give-back" },
+  "permission-denied": { alert: "markid.permission-denied", disposition: "give-back" },
+  "reject-request": { alert: null, disposition: "acknowledge-with-failure-event" },
+  "client-error": { alert: "markid.client-error", disposition: "give-back" },
+  "credentials-unavailable": { alert: null, disposition: "give-back" },
 };
 
 describe("decide: every known identifier", () => {
@@ -70,26 +69,10 @@ describe("decide: every known identifier", () => {
     );
   });
 
-  it("refines TOKEN_NOT_VALID by what the flow holds", () => {
-    const error = api("TOKEN_NOT_VALID");
-    expect(decide(error).action).toBe("reject-request");
-    expect(decide(error, { holdsToken: false }).action).toBe("reject-request");
-    expect(decide(error, { holdsToken: true }).action).toBe("renew-token");
-    expect(decide(error, { holdsToken: true, tokenRenewed: true }).action).toBe("client-error");
-  });
-
   it("lets the identifier win over the HTTP status", () => {
     expect(decide(api("BAD_VALUE", "x", 503)).action).toBe("reject-request");
     expect(decide(api("UNAUTHORIZED", "x", 401)).action).toBe("refresh-credentials");
     expect(decide(api("TOO_MANY_REQUESTS", "x", 429)).backoff).toBe("rate-limited");
-  });
-
-  it("ignores the context for identifiers it does not concern", () => {
-    for (const identifier of KNOWN_IDENTIFIERS.filter((i) => i !== "TOKEN_NOT_VALID")) {
-      expect(decide(api(identifier), { holdsToken: true, tokenRenewed: true })).toEqual(
-        decide(api(identifier)),
-      );
-    }
   });
 });
 
@@ -165,16 +148,17 @@ describe("decision invariants", () => {
   it("gives a backoff class exactly to the decisions retried with backoff", () => {
     for (const decision of allDecisions) {
       expect(decision.backoff !== null).toBe(decision.action === "retry");
-      if (decision.action === "retry") expect(decision.retryable).toBe(true);
     }
   });
 
-  it("never acknowledges an event without a failure event, and alerts on every dead-letter but renew-token", () => {
+  it("never retries what it acknowledges with a failure event, and alerts on every permanent give-back", () => {
+    const permanent = new Set<PolicyAction>(["permission-denied", "client-error", "token-limit"]);
     for (const decision of allDecisions) {
-      if (decision.disposition === "dead-letter" && decision.action !== "renew-token") {
+      if (decision.disposition === "acknowledge-with-failure-event") expect(decision.backoff).toBeNull();
+      if (permanent.has(decision.action)) {
+        expect(decision.disposition).toBe("give-back");
         expect(decision.alert).not.toBeNull();
       }
-      if (decision.disposition === "acknowledge-with-failure-event") expect(decision.retryable).toBe(false);
     }
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backoffCeilingMs, fullJitterDelayMs, nextDelayMs, retryAfterMsOf } from "../../lib/resilience/backoff";
+import {
+  backoffCeilingMs,
+  fullJitterDelayMs,
+  nextDelayMs,
+  retryAfterMsOf,
+} from "../../lib/resilience/backoff";
 
 const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 const settings = fc.record({

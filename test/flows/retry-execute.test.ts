@@ -133,16 +133,6 @@ describe("executeWithPolicy: what is retried", () => {
     expect(op.calls()).toBe(3);
     expect(failure.decision.disposition).toBe("give-back");
   });
-
-  it("passes the flow's context to the policy (a token-holding flow is told to renew)", async () => {
-    const h = harness();
-    const op = scripted(h, [{ error: E.tokenNotValid }]);
-    const failure = await failureOf(
-      executeWithPolicy(op.operation, options(h, { decisionContext: { holdsToken: true } })),
-    );
-    expect(failure.decision.action).toBe("renew-token");
-    expect(op.calls()).toBe(1);
-  });
 });
 
 describe("executeWithPolicy: rate limiting and Retry-After", () => {

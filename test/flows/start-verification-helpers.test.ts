@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Alerter } from "../../lib/aws/alerts";
 import { createConcurrencyLimit } from "../../lib/resilience/concurrency";
-import { createTokenLimitClearer } from "../../lib/flows/start-verification-token-limit";
+import { createTokenLimitClearer } from "../../lib/flows/start-verification/token-limit";
 
 /* The two small mechanisms under the start-verification handler: the token-limit memo and the concurrency limit. */
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_REQUEST_ID_LENGTH, parseVerificationRequest } from "../../lib/flows/verification-request";
+import { MAX_REQUEST_ID_LENGTH, parseVerificationRequest } from "../../lib/flows/start-verification/request";
 
 /* The SQS body parser: what is a valid request, which fields an invalid one names, and that it never throws. */
 

@@ -6,7 +6,7 @@ import {
   createStartVerificationFlow,
   type StartVerificationOptions,
 } from "../../lib/flows/start-verification";
-import { redirectUrlFor, sessionFromToken } from "../../lib/flows/start-verification-session";
+import { redirectUrlFor, sessionFromToken } from "../../lib/flows/start-verification/session";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { okAsync } from "neverthrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config";
-import { parseVerificationRequest, MAX_REQUEST_ID_LENGTH } from "../../lib/flows/verification-request";
+import { parseVerificationRequest, MAX_REQUEST_ID_LENGTH } from "../../lib/flows/start-verification/request";
 import { decide } from "../../lib/resilience/policy";
 import { createMarkIdClient } from "../../lib/markid/client";
 import { KNOWN_IDENTIFIERS } from "../../lib/markid/identifiers";

@@ -24,7 +24,7 @@ export const complete: IdentifierPolicy = {
   JSON_ERROR: DECISIONS.clientError,
   ENCODING_ERROR: DECISIONS.clientError,
   METHOD_NOT_ALLOWED: DECISIONS.clientError,
-  TOKEN_NOT_VALID: DECISIONS.renewToken,
+  TOKEN_NOT_VALID: DECISIONS.rejectRequest,
 };
 
 // ...one missing an identifier does not.

@@ -3,10 +3,10 @@ import * as z from "zod/mini";
 // The modules themselves, not the ../markid/index barrel: the barrel's fraud and AML endpoints
 // build their zod schemas at load, which esbuild cannot drop, so every handler bundle carried
 // and initialised them (bench/cold-init.ts).
-import { tokenEndpoint } from "../markid/endpoints";
-import type { FieldIssue } from "../markid/errors";
-import { ROOT_PATH, toFieldIssues } from "../markid/field-issues";
-import type { TokenRequest } from "../markid/schemas/token";
+import { tokenEndpoint } from "../../markid/endpoints";
+import type { FieldIssue } from "../../markid/errors";
+import { ROOT_PATH, toFieldIssues } from "../../markid/field-issues";
+import type { TokenRequest } from "../../markid/schemas/token";
 
 /*
  * The SQS body of a verification request (design.md §4.3): JSON

@@ -1,7 +1,7 @@
-import type { StoredSession } from "../aws/session-store";
-import type { TokenResponse } from "../markid/schemas/token";
-import type { SessionCreatedEvent } from "../messages";
-import type { VerificationRequest } from "./verification-request";
+import type { StoredSession } from "../../aws/session-store";
+import type { TokenResponse } from "../../markid/schemas/token";
+import type { SessionCreatedEvent } from "../../messages";
+import type { VerificationRequest } from "./request";
 
 /** Mark ID's default `expiryTime` (markid-api.md §3.1) when neither the reply nor the request gives one. */
 export const DEFAULT_TOKEN_EXPIRY_SECONDS = 86_400;

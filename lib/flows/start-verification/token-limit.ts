@@ -1,6 +1,6 @@
 import { okAsync, type ResultAsync } from "neverthrow";
-import type { Alerter } from "../aws/alerts";
-import type { AwsError } from "../aws/aws-error";
+import type { Alerter } from "../../aws/alerts";
+import type { AwsError } from "../../aws/aws-error";
 
 /**
  * Resolves the token-limit alert once tokens are being made again (design.md §4.3: a resolved

@@ -1,8 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { logger } from "../observability/logger";
-import { count } from "../observability/metrics";
-import type { AttemptInfo } from "../resilience/execute";
-import { markIdErrorLabel } from "./outcome";
+import { logger } from "../../observability/logger";
+import { count } from "../../observability/metrics";
+import type { AttemptInfo } from "../../resilience/execute";
+import { markIdErrorLabel } from "../outcome";
 import type {
   AcknowledgedOutcome,
   GivenBackOutcome,
@@ -10,7 +10,7 @@ import type {
   RecordReport,
   StartVerificationFlow,
   VerificationRecord,
-} from "./start-verification";
+} from "./types";
 
 /*
  * What the start-verification handler logs and counts for a record. Only identifiers go into a

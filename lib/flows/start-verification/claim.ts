@@ -1,0 +1,48 @@
+import { errAsync } from "neverthrow";
+import { createToken } from "./create-token";
+import { republishSession } from "./publish";
+import { givenBackOnAwsError } from "./reports";
+import { publishUnknownOutcome } from "./on-failed";
+import type { VerificationRequest } from "./request";
+import type { RecordOutcome, RecordScope } from "./types";
+
+/**
+ * The lease outlives the holder's invocation by this much, so a slow holder is never overtaken
+ * (Lambda stops it at its deadline) and clocks of different containers may disagree a little.
+ * Far below the queue's visibility timeout, so a redelivery after a crash can claim again.
+ */
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * Claims the requestId (design.md §4.3: POST /api/v2/token is never called twice for one
+ * request) and goes on by what the idempotency record holds: a session to publish again, another
+ * invocation's live claim, an earlier unknown outcome, or the claim that lets us make a token.
+ */
+export function claimRequest(scope: RecordScope, request: VerificationRequest): RecordOutcome {
+  const { deps, record } = scope;
+  const base = { messageId: record.messageId, requestId: request.requestId };
+  return deps.sessions
+    .claim(request.requestId, { leaseMs: record.remainingTimeMs() + LEASE_MARGIN_MS, now: deps.now() })
+    .mapErr(givenBackOnAwsError(base, "state-unavailable"))
+    .andThen((claim): RecordOutcome => {
+      switch (claim.state) {
+        case "session":
+          return republishSession(scope, base, claim.session, claim.published);
+        case "in-progress":
+          return errAsync({
+            ...base,
+            outcome: "in-progress",
+            reason: `held by another invocation until ${new Date(claim.leaseExpiresAt).toISOString()}`,
+          });
+        case "claimed":
+          return createToken(scope, request, claim.claimId);
+        case "outcome-unknown":
+          // An earlier delivery failed the request for an unknown outcome: say so again, and do
+          // not spend a credit that may already be spent.
+          return publishUnknownOutcome(scope, request, {
+            ...base,
+            reason: "unknown outcome of an earlier delivery's token call",
+          });
+      }
+    });
+}
