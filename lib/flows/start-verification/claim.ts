@@ -2,7 +2,7 @@ import { errAsync } from "neverthrow";
 import { createToken } from "./create-token";
 import { republishSession } from "./publish";
 import { givenBackOnAwsError } from "./reports";
-import { publishUnknownOutcome } from "./on-failed";
+import { publishUnknownOutcome } from "./unknown-outcome";
 import type { VerificationRequest } from "./request";
 import type { RecordOutcome, RecordScope } from "./types";
 

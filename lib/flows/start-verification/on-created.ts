@@ -1,7 +1,8 @@
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { isConditionalCheckFailed } from "../../aws/aws-error";
 import type { TokenResponse } from "../../markid/schemas/token";
-import { markPublished, publishSession } from "./publish";
+import { publishSession } from "./publish";
+import { markPublished } from "./state";
 import type { VerificationRequest } from "./request";
 import { sessionFromToken } from "./session";
 import type {

@@ -1,8 +1,9 @@
 import { okAsync, type ResultAsync } from "neverthrow";
 import type { StoredSession } from "../../aws/session-store";
 import type { VerificationFailedEvent } from "../../messages";
-import { givenBackOnAwsError, warnOnFailure, type ReportBase } from "./reports";
+import { givenBackOnAwsError, type ReportBase } from "./reports";
 import { sessionCreatedEvent } from "./session";
+import { markPublished } from "./state";
 import type {
   AcknowledgedOutcome,
   GivenBackOutcome,
@@ -26,15 +27,6 @@ export function publishSession(
     .publishEvent(sessionCreatedEvent(base.requestId, session))
     .map(() => undefined)
     .mapErr(givenBackOnAwsError(base, "publish-failed"));
-}
-
-/** Remembers that the session's event is out; at worst a redelivery publishes it once more. */
-export function markPublished(scope: RecordScope, requestId: string): ResultAsync<void, never> {
-  return warnOnFailure(
-    scope.deps.sessions.markPublished(requestId),
-    scope.observer,
-    "could not mark the session as published",
-  ).map(() => undefined);
 }
 
 /** A session already existed for the requestId: publish it again, no Mark ID call. */
