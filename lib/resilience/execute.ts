@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { err, ok, ResultAsync, type Result } from "neverthrow";
+import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import type { MarkIdError } from "../markid/errors";
 import { nextDelayMs, retryAfterMsOf } from "./backoff";
 import { decide, type PolicyDecision } from "./policy";
@@ -117,76 +117,105 @@ export function executeWithPolicy<T>(
   operation: (context: AttemptContext) => ResultAsync<T, MarkIdError>,
   options: ExecuteOptions,
 ): ResultAsync<T, ExecutionFailure> {
-  return new ResultAsync(run(operation, options));
+  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const run: Run<T> = {
+    operation,
+    options,
+    available: () => options.remainingTimeMs() - margin,
+    sleep: options.sleep ?? ((ms: number) => delay(ms)),
+    random: options.random ?? Math.random,
+  };
+  return attemptCall(run, {
+    attempts: 0,
+    backoffRetries: 0,
+    refreshed: false,
+    expectedAttemptMs: Math.max(0, options.minAttemptMs ?? 0),
+    last: undefined,
+  });
 }
 
-async function run<T>(
-  operation: (context: AttemptContext) => ResultAsync<T, MarkIdError>,
-  options: ExecuteOptions,
-): Promise<Result<T, ExecutionFailure>> {
-  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
-  const sleep = options.sleep ?? ((ms: number) => delay(ms));
-  const random = options.random ?? Math.random;
-  const available = (): number => options.remainingTimeMs() - margin;
+interface Run<T> {
+  readonly operation: (context: AttemptContext) => ResultAsync<T, MarkIdError>;
+  readonly options: ExecuteOptions;
+  /** Milliseconds until remainingTime − safetyMargin. */
+  readonly available: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
 
-  let attempts = 0;
-  let backoffRetries = 0;
-  let refreshed = false;
-  // A retry is only started when the wait plus a call as long as the slowest one so far still
-  // fits: a call that outlives the invocation leaves an unknown outcome and no reply to the queue.
-  let expectedAttemptMs = Math.max(0, options.minAttemptMs ?? 0);
-  let last: { readonly error: MarkIdError; readonly decision: PolicyDecision } | undefined;
+/** Where the run stands before its next call. */
+interface RunState {
+  /** Calls made so far. */
+  readonly attempts: number;
+  readonly backoffRetries: number;
+  readonly refreshed: boolean;
+  /**
+   * A call is only started when the wait plus a call as long as the slowest one so far still
+   * fits: a call that outlives the invocation leaves an unknown outcome and no reply to the queue.
+   */
+  readonly expectedAttemptMs: number;
+  /** The error a deadline before the next call reports (none yet: NOT_SENT). */
+  readonly last: { readonly error: MarkIdError; readonly decision: PolicyDecision } | undefined;
+}
 
-  const failure = (
-    reason: ExecutionFailureReason,
-    error: MarkIdError,
-    decision: PolicyDecision,
-  ): Result<T, ExecutionFailure> => err({ error, decision, attempts, reason });
-
-  for (;;) {
-    const slotWaitMs = available() - expectedAttemptMs;
-    const slot =
-      slotWaitMs >= 0 && (options.limiter === undefined || (await options.limiter.acquireWithin(slotWaitMs)));
-    const timeBudgetMs = available();
+function attemptCall<T>(run: Run<T>, state: RunState): ResultAsync<T, ExecutionFailure> {
+  const { options } = run;
+  return waitForSlot(run, run.available() - state.expectedAttemptMs).andThen((slot) => {
+    const timeBudgetMs = run.available();
     if (!slot || timeBudgetMs <= 0) {
-      return last === undefined
-        ? failure("deadline", NOT_SENT, decide(NOT_SENT))
-        : failure("deadline", last.error, last.decision);
+      const last = state.last ?? { error: NOT_SENT, decision: decide(NOT_SENT) };
+      return errAsync({ ...last, attempts: state.attempts, reason: "deadline" as const });
     }
-
-    attempts += 1;
-    const attempt = attempts;
+    const attempt = state.attempts + 1;
     const startedWithMs = options.remainingTimeMs();
-    const result = await operation({ attempt, timeBudgetMs }).match(
-      (value) => ({ ok: true as const, value }),
-      (error) => ({ ok: false as const, error }),
-    );
-    const durationMs = Math.max(0, startedWithMs - options.remainingTimeMs());
-    expectedAttemptMs = Math.max(expectedAttemptMs, durationMs);
+    const durationMs = (): number => Math.max(0, startedWithMs - options.remainingTimeMs());
+    return run
+      .operation({ attempt, timeBudgetMs })
+      .map((value) => {
+        options.budget.recordSuccess();
+        options.onAttempt?.({ outcome: "success", attempt, durationMs: durationMs() });
+        return value;
+      })
+      .orElse((error) => {
+        const tookMs = durationMs();
+        const next = {
+          ...state,
+          attempts: attempt,
+          expectedAttemptMs: Math.max(state.expectedAttemptMs, tookMs),
+        };
+        return afterFailure(run, next, error, tookMs);
+      });
+  });
+}
 
-    if (result.ok) {
-      options.budget.recordSuccess();
-      options.onAttempt?.({ outcome: "success", attempt, durationMs });
-      return ok(result.value);
-    }
+/** A slot of the rate limiter within `waitMs`; false when there is no time to wait for one. */
+function waitForSlot<T>(run: Run<T>, waitMs: number): ResultAsync<boolean, never> {
+  if (waitMs < 0) return okAsync(false);
+  const { limiter } = run.options;
+  return limiter === undefined ? okAsync(true) : ResultAsync.fromSafePromise(limiter.acquireWithin(waitMs));
+}
 
-    const error = result.error;
-    const decision = decide(error);
-    last = { error, decision };
-    const stop = (reason: ExecutionFailureReason): Result<T, ExecutionFailure> => {
-      options.onAttempt?.({ outcome: "stop", attempt, durationMs, error, decision, reason });
-      return failure(reason, error, decision);
-    };
+/** What follows a failed call: a refresh and one more call, a backoff and a retry, or the end. */
+function afterFailure<T>(
+  run: Run<T>,
+  state: RunState,
+  error: MarkIdError,
+  durationMs: number,
+): ResultAsync<T, ExecutionFailure> {
+  const { options } = run;
+  const attempt = state.attempts;
+  const decision = decide(error);
+  const stop = (reason: ExecutionFailureReason): ResultAsync<T, ExecutionFailure> => {
+    options.onAttempt?.({ outcome: "stop", attempt, durationMs, error, decision, reason });
+    return errAsync({ error, decision, attempts: attempt, reason });
+  };
 
-    if (decision.action === "refresh-credentials") {
-      if (refreshed) return stop("credentials-rejected");
-      if (options.refreshCredentials === undefined) return stop("not-retryable");
-      refreshed = true;
-      const refresh = await options.refreshCredentials().match(
-        ({ changed }) => ({ failed: false as const, changed }),
-        (refreshError) => ({ failed: true as const, error: refreshError }),
-      );
-      if (refresh.failed) {
+  if (decision.action === "refresh-credentials") {
+    if (state.refreshed) return stop("credentials-rejected");
+    if (options.refreshCredentials === undefined) return stop("not-retryable");
+    return options
+      .refreshCredentials()
+      .orElse((refreshError) => {
         // Secrets Manager failing now: the key pair is unknown, so no alert that it is invalid;
         // the refresh error's own decision (give back) applies.
         options.onAttempt?.({
@@ -197,64 +226,58 @@ async function run<T>(
           decision,
           reason: "not-retryable",
         });
-        return failure("not-retryable", refresh.error, decide(refresh.error));
-      }
-      if (!refresh.changed) return stop("credentials-unchanged");
-      // Not charged to the retry budget nor to maxAttempts: after a key rotation every in-flight
-      // event needs exactly this one retry, and it says nothing about Mark ID's health.
-      // Forget the 401: should the deadline now stop the retry, the failure must not carry the
-      // credentials-invalid alert for a key pair that has just been replaced.
-      last = undefined;
-      options.onAttempt?.({
-        outcome: "retry",
-        attempt,
-        durationMs,
-        error,
-        decision,
-        delayMs: 0,
-        after: "credential-refresh",
+        return errAsync<never, ExecutionFailure>({
+          error: refreshError,
+          decision: decide(refreshError),
+          attempts: attempt,
+          reason: "not-retryable",
+        });
+      })
+      .andThen(({ changed }) => {
+        if (!changed) return stop("credentials-unchanged");
+        // Not charged to the retry budget nor to maxAttempts: after a key rotation every in-flight
+        // event needs exactly this one retry, and it says nothing about Mark ID's health. The 401
+        // is forgotten: should the deadline now stop the retry, the failure must not carry the
+        // credentials-invalid alert for a key pair that has just been replaced.
+        options.onAttempt?.({
+          outcome: "retry",
+          attempt,
+          durationMs,
+          error,
+          decision,
+          delayMs: 0,
+          after: "credential-refresh",
+        });
+        return attemptCall(run, { ...state, refreshed: true, last: undefined });
       });
-      continue;
-    }
-
-    if (decision.backoff === null) return stop("not-retryable");
-
-    // WHY: POST /api/v2/token spends a verification credit. An error reply means Mark ID made no
-    // token, so it is retried like any other; but after a timeout or a reset once the request
-    // was sent, Mark ID may have made one, and a retry could spend a second credit for the same
-    // request. By default the event goes back to the queue (the flow's idempotency record decides
-    // what a redelivery does); the flow may opt in to retrying here (README "Unknown outcomes").
-    if (
-      options.isCreditSpending === true &&
-      isUnknownOutcome(error) &&
-      options.retryUnknownOutcome !== true
-    ) {
-      return stop("unknown-outcome");
-    }
-
-    if (backoffRetries + 1 >= options.maxAttempts) return stop("attempts-exhausted");
-
-    const baseDelayMs =
-      decision.backoff === "rate-limited" ? options.rateLimitedBaseDelayMs : options.baseDelayMs;
-    const delayMs = nextDelayMs(
-      backoffRetries,
-      { baseDelayMs, maxDelayMs: options.maxDelayMs },
-      random,
-      retryAfterMsOf(error),
-    );
-    if (delayMs + expectedAttemptMs > available()) return stop("deadline");
-    if (!options.budget.tryWithdraw()) return stop("budget-exhausted");
-
-    backoffRetries += 1;
-    options.onAttempt?.({
-      outcome: "retry",
-      attempt,
-      durationMs,
-      error,
-      decision,
-      delayMs,
-      after: "backoff",
-    });
-    await sleep(delayMs);
   }
+
+  if (decision.backoff === null) return stop("not-retryable");
+
+  // WHY: POST /api/v2/token spends a verification credit. An error reply means Mark ID made no
+  // token, so it is retried like any other; but after a timeout or a reset once the request was
+  // sent, Mark ID may have made one, and a retry could spend a second credit for the same
+  // request. By default the event goes back to the queue (the flow's idempotency record decides
+  // what a redelivery does); the flow may opt in to retrying here (README "Unknown outcomes").
+  if (options.isCreditSpending === true && isUnknownOutcome(error) && options.retryUnknownOutcome !== true) {
+    return stop("unknown-outcome");
+  }
+
+  if (state.backoffRetries + 1 >= options.maxAttempts) return stop("attempts-exhausted");
+
+  const baseDelayMs =
+    decision.backoff === "rate-limited" ? options.rateLimitedBaseDelayMs : options.baseDelayMs;
+  const delayMs = nextDelayMs(
+    state.backoffRetries,
+    { baseDelayMs, maxDelayMs: options.maxDelayMs },
+    run.random,
+    retryAfterMsOf(error),
+  );
+  if (delayMs + state.expectedAttemptMs > run.available()) return stop("deadline");
+  if (!options.budget.tryWithdraw()) return stop("budget-exhausted");
+
+  options.onAttempt?.({ outcome: "retry", attempt, durationMs, error, decision, delayMs, after: "backoff" });
+  return ResultAsync.fromSafePromise(run.sleep(delayMs)).andThen(() =>
+    attemptCall(run, { ...state, backoffRetries: state.backoffRetries + 1, last: { error, decision } }),
+  );
 }
