@@ -1,10 +1,18 @@
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { describeAwsError } from "../aws/aws-error";
-import { describeCredentialsError, type CredentialsError } from "../aws/credentials";
+import type { Alerter } from "../aws/alerts";
+import {
+  describeCredentialsError,
+  type CredentialsError,
+  type CredentialsProvider,
+} from "../aws/credentials";
 import { describeMarkIdError, type MarkIdError } from "../markid/errors";
 import { probeCredentials } from "../markid/probe";
 import type { AlertState, AlertType } from "../messages";
-import type { Dependencies } from "../runtime/dependencies";
+import type { Transport } from "../markid/transport";
+import type { RateLimiter } from "../resilience/rate-limiter";
+import type { RetryBudget } from "../resilience/retry-budget";
+import type { RetrySettings } from "../resilience/retry-config";
 import {
   credentialCheckAlerts,
   type AlertStep,
@@ -39,10 +47,17 @@ export interface CredentialCheckSummary {
   readonly suspectProbePath: boolean;
 }
 
-export type CheckCredentialsDependencies = Pick<
-  Dependencies,
-  "credentials" | "markIdTransport" | "alerter" | "refreshCredentials" | "retry" | "budget" | "limiter"
->;
+/** What the check needs; the runtime's Dependencies provide it. */
+export interface CheckCredentialsDependencies {
+  readonly credentials: Pick<CredentialsProvider, "get">;
+  readonly markIdTransport: Transport;
+  readonly alerter: Pick<Alerter, "raise" | "clear">;
+  /** Re-reads the key pair after an UNAUTHORIZED reply; shared by concurrent callers. */
+  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
+  readonly retry: RetrySettings;
+  readonly budget: RetryBudget;
+  readonly limiter: RateLimiter;
+}
 
 export interface CheckCredentialsOptions {
   /** Config MARKID_PROBE_PATH. probeCredentials refuses /api/v2/token whatever is configured. */
@@ -54,47 +69,67 @@ export interface CheckCredentialsOptions {
   readonly safetyMarginMs?: number;
 }
 
-type ProbeResult =
-  | { readonly ok: true; readonly proof: ProbeProof; readonly attempts: number }
-  | { readonly ok: false; readonly failure: ExecutionFailure };
-
 /**
  * Proves the Mark ID key pair without spending anything (never POST /api/v2/token), under the
  * error policy: transient failures retried within the deadline and budget, UNAUTHORIZED answered
  * by one re-read of the secret. Raises or clears the alerts the result calls for and never
  * rejects: every ending, a failing alert included, is in the summary.
  */
-export async function checkCredentials(
+export function checkCredentials(
   deps: CheckCredentialsDependencies,
   options: CheckCredentialsOptions,
 ): Promise<CredentialCheckSummary> {
-  const { probePath } = options;
   // Read first, so a secret problem is told apart (and judged permanent or not) before any call.
-  const secretError = await deps.credentials.get().match(
-    (): CredentialsError | null => null,
-    (error): CredentialsError | null => error,
-  );
-  if (secretError !== null) {
-    const detail = describeCredentialsError(secretError);
-    const permanent = secretError.kind === "secret-malformed" || !secretError.retryable;
-    return finish(deps, {
-      outcome: "secrets-unavailable",
-      probePath,
-      attempts: 0,
-      credentialsRefreshed: false,
-      detail,
-      suspectProbePath: false,
-      steps: credentialCheckAlerts("secrets-unavailable", {
-        probePath,
-        detail,
-        secretPermanentlyUnusable: permanent,
-      }),
-    });
-  }
+  return deps.credentials
+    .get()
+    .mapErr((secretError) => secretFinding(options.probePath, secretError))
+    .andThen(() => probeFinding(deps, options))
+    .orElse((finding) => okAsync(finding))
+    .andThen((finding) => finish(deps, finding))
+    .match(
+      (summary) => summary,
+      (impossible: never) => impossible,
+    );
+}
 
+function secretFinding(probePath: string, secretError: CredentialsError): Finding {
+  const detail = describeCredentialsError(secretError);
+  return {
+    outcome: "secrets-unavailable",
+    probePath,
+    attempts: 0,
+    credentialsRefreshed: false,
+    detail,
+    suspectProbePath: false,
+    steps: credentialCheckAlerts("secrets-unavailable", {
+      probePath,
+      detail,
+      secretPermanentlyUnusable: secretError.kind === "secret-malformed" || !secretError.retryable,
+    }),
+  };
+}
+
+/** The probe under the policy, ended either way as a finding. */
+function probeFinding(
+  deps: CheckCredentialsDependencies,
+  options: CheckCredentialsOptions,
+): ResultAsync<Finding, never> {
+  const { probePath } = options;
   let credentialsRefreshed = false;
   let attempts = 0;
-  const probe = await executeWithPolicy(
+  const finding = (
+    outcome: CredentialCheckOutcome,
+    detail: string,
+    extra: Pick<Finding, "attempts" | "suspectProbePath">,
+  ): Finding => ({
+    outcome,
+    probePath,
+    credentialsRefreshed,
+    detail,
+    ...extra,
+    steps: credentialCheckAlerts(outcome, { probePath, detail, secretPermanentlyUnusable: false }),
+  });
+  return executeWithPolicy(
     ({ timeBudgetMs }: AttemptContext): ResultAsync<ProbeProof, MarkIdError> =>
       probeCredentials(deps.markIdTransport, probePath, {
         timeoutMs: Math.max(1, Math.min(options.timeoutMs, timeBudgetMs)),
@@ -119,22 +154,18 @@ export async function checkCredentials(
         attempts = info.attempt;
       },
     },
-  ).match(
-    (proof): ProbeResult => ({ ok: true, proof, attempts }),
-    (failure): ProbeResult => ({ ok: false, failure }),
-  );
-
-  const outcome = probe.ok ? "ok" : outcomeOf(probe.failure);
-  const detail = probe.ok ? describeProof(probe.proof) : describeFailure(probe.failure);
-  return finish(deps, {
-    outcome,
-    probePath,
-    attempts: probe.ok ? probe.attempts : probe.failure.attempts,
-    credentialsRefreshed,
-    detail,
-    suspectProbePath: probe.ok && probe.proof.suspectProbePath,
-    steps: credentialCheckAlerts(outcome, { probePath, detail, secretPermanentlyUnusable: false }),
-  });
+  )
+    .map((proof) =>
+      finding("ok", describeProof(proof), { attempts, suspectProbePath: proof.suspectProbePath }),
+    )
+    .orElse((failure) =>
+      okAsync(
+        finding(outcomeOf(failure), describeFailure(failure), {
+          attempts: failure.attempts,
+          suspectProbePath: false,
+        }),
+      ),
+    );
 }
 
 // Typed helpers so orElse's two branches share one Result type.
@@ -167,27 +198,37 @@ interface Finding extends Omit<CredentialCheckSummary, "alerts"> {
   readonly steps: readonly AlertStep[];
 }
 
-async function finish(deps: CheckCredentialsDependencies, finding: Finding): Promise<CredentialCheckSummary> {
+/** Raises or clears each alert in turn (each a conditional write on its own alert type). */
+function finish(
+  deps: CheckCredentialsDependencies,
+  finding: Finding,
+): ResultAsync<CredentialCheckSummary, never> {
   const { steps, ...summary } = finding;
-  const alerts: CredentialCheckAlert[] = [];
-  // One after the other: each step is a conditional write on its own alert type, no need to race.
-  for (const step of steps) {
-    const state: AlertState = step.action === "raise" ? "firing" : "resolved";
-    const result =
-      step.action === "raise"
-        ? deps.alerter.raise(step.type, step.summary)
-        : deps.alerter.clear(step.type, step.summary);
-    alerts.push(
-      await result.match(
-        ({ sent }): CredentialCheckAlert => ({ type: step.type, state, sent }),
-        (error): CredentialCheckAlert => ({
-          type: step.type,
-          state,
-          sent: false,
-          error: describeAwsError(error),
-        }),
-      ),
+  return steps
+    .reduce(
+      (done, step) => done.andThen((alerts) => applyAlertStep(deps, step).map((alert) => [...alerts, alert])),
+      okAsync<CredentialCheckAlert[], never>([]),
+    )
+    .map((alerts): CredentialCheckSummary => ({ ...summary, alerts }));
+}
+
+function applyAlertStep(
+  deps: CheckCredentialsDependencies,
+  step: AlertStep,
+): ResultAsync<CredentialCheckAlert, never> {
+  const state: AlertState = step.action === "raise" ? "firing" : "resolved";
+  const written =
+    step.action === "raise"
+      ? deps.alerter.raise(step.type, step.summary)
+      : deps.alerter.clear(step.type, step.summary);
+  return written
+    .map(({ sent }): CredentialCheckAlert => ({ type: step.type, state, sent }))
+    .orElse((error) =>
+      okAsync<CredentialCheckAlert, never>({
+        type: step.type,
+        state,
+        sent: false,
+        error: describeAwsError(error),
+      }),
     );
-  }
-  return { ...summary, alerts };
 }

@@ -69,7 +69,7 @@ async function send(
   if (url === undefined)
     return err({ kind: "network", message: "invalid Mark ID base URL", maybeSent: false });
   const credentials = await readCredentials(options.credentials);
-  if (!credentials.ok) return err(credentials.error);
+  if (credentials.isErr()) return err(credentials.error);
 
   const deadline = startDeadline(timeoutMs);
   const { signal } = deadline;
@@ -111,21 +111,13 @@ function resolveUrl(baseUrl: string, path: string): URL | undefined {
   }
 }
 
-type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: MarkIdError };
-
-async function readCredentials(source: CredentialsSource): Promise<Read<MarkIdCredentials>> {
+async function readCredentials(source: CredentialsSource): Promise<Result<MarkIdCredentials, MarkIdError>> {
   // The source is typed to return a ResultAsync, but a throwing or rejecting implementation must
   // still not make this library throw.
   try {
-    return await source().match(
-      (value): Read<MarkIdCredentials> => ({ ok: true, value }),
-      (error): Read<MarkIdCredentials> => ({ ok: false, error }),
-    );
+    return await source();
   } catch {
-    return {
-      ok: false,
-      error: { kind: "credentials-unavailable", message: "credentials source failed unexpectedly" },
-    };
+    return err({ kind: "credentials-unavailable", message: "credentials source failed unexpectedly" });
   }
 }
 
