@@ -75,10 +75,10 @@ export interface SessionStore {
     requestId: string,
     session: StoredSession,
     ttlEpochSeconds: number,
-    claimId?: string,
+    claimId: string,
   ): ResultAsync<void, AwsError>;
   /** Drops an in-progress claim (Mark ID made no token), so a redelivery may try again. */
-  release(requestId: string, claimId?: string): ResultAsync<{ readonly released: boolean }, AwsError>;
+  release(requestId: string, claimId: string): ResultAsync<{ readonly released: boolean }, AwsError>;
   /** Notes that the session event went out; fails if no session was saved. */
   markPublished(requestId: string): ResultAsync<void, AwsError>;
   /**
@@ -91,14 +91,12 @@ export interface SessionStore {
   markOutcomeUnknown(
     requestId: string,
     ttlEpochSeconds: number,
-    claimId?: string,
+    claimId: string,
   ): ResultAsync<void, AwsError>;
 }
 
 export interface SessionStoreOptions {
   readonly table: StateTable;
-  /** Identity of a claim; injected by tests. */
-  readonly newClaimId?: () => string;
 }
 
 const STATUS = {
@@ -128,7 +126,6 @@ const itemSchema = z.object({
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const { table } = options;
-  const newClaimId = options.newClaimId ?? randomUUID;
   const key = (requestId: string) => stateKey("session", requestId);
 
   const unexpectedItem = (requestId: string, operation: string): AwsError => ({
@@ -145,7 +142,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     { leaseMs, now }: ClaimOptions,
     round: number,
   ): ResultAsync<ClaimOutcome, AwsError> => {
-    const claimId = newClaimId();
+    const claimId = randomUUID();
     const leaseUntil = now + leaseMs;
     return fromAwsPromise("dynamodb", "PutItem", () =>
       table.doc.send(
@@ -198,12 +195,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       });
   };
 
-  const claimCondition = (claimId: string | undefined) => ({
-    ConditionExpression: `#status = :inProgress${claimId !== undefined ? " AND claimId = :claimId" : ""}`,
+  // Every write that ends a claim names it: a claim taken over by another invocation (its lease
+  // ran out) is never written to by the one that lost it.
+  const claimCondition = (claimId: string) => ({
+    ConditionExpression: "#status = :inProgress AND claimId = :claimId",
     ExpressionAttributeNames: { "#status": "status" },
     ExpressionAttributeValues: {
       ":inProgress": STATUS.inProgress,
-      ...(claimId !== undefined ? { ":claimId": claimId } : {}),
+      ":claimId": claimId,
     },
   });
 
@@ -213,7 +212,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
    */
   const endClaim = (
     requestId: string,
-    claimId: string | undefined,
+    claimId: string,
     status: typeof STATUS.created | typeof STATUS.outcomeUnknown,
     ttlEpochSeconds: number,
     session?: StoredSession,

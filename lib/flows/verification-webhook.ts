@@ -24,7 +24,7 @@ import type { SigningKeySource } from "./webhook-signing-key";
  * gets no 200, and a manual review may send the same scanRef again days later with another
  * status (a different key, so not a duplicate); 30 days covers both with room to spare.
  */
-export const WEBHOOK_DEDUPE_TTL_SECONDS = 30 * 24 * 60 * 60;
+const WEBHOOK_DEDUPE_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 export interface WebhookFlowDependencies {
   readonly signingKey: SigningKeySource;
@@ -37,8 +37,6 @@ export interface WebhookFlowSettings {
   readonly maxBodyBytes: number;
   /** Config MARKID_SIGNATURE_HEADER; matched case-insensitively. */
   readonly signatureHeader: string;
-  /** Default WEBHOOK_DEDUPE_TTL_SECONDS. */
-  readonly dedupeTtlSeconds?: number;
 }
 
 /** Something that went wrong on the way but did not stop the delivery (logged and counted). */
@@ -96,7 +94,6 @@ export function processVerificationWebhook(
   deps: WebhookFlowDependencies,
   settings: WebhookFlowSettings,
 ): ResultAsync<WebhookHandled, WebhookRefused> {
-  const ttlSeconds = settings.dedupeTtlSeconds ?? WEBHOOK_DEDUPE_TTL_SECONDS;
   return (
     readRawBody(request, settings.maxBodyBytes)
       .mapErr((tooLarge): WebhookRefused => ({
@@ -111,7 +108,7 @@ export function processVerificationWebhook(
       // delivery's identity and its event travel on through the promise chain, not the whole
       // parsed payload (AML and document data can be tens of KB, bench/webhook-parse.ts).
       .andThen((raw) => parseWebhookBody(raw).mapErr(toRejection).map(toDelivery))
-      .andThen((parsed) => record(parsed, deps, ttlSeconds))
+      .andThen((parsed) => record(parsed, deps))
   );
 }
 
@@ -180,7 +177,6 @@ function toDelivery(result: VerificationResult): ParsedDelivery {
 function record(
   { delivery, event }: ParsedDelivery,
   deps: WebhookFlowDependencies,
-  ttlSeconds: number,
 ): ResultAsync<WebhookHandled, WebhookRefused> {
   const key = deliveryKey(delivery);
   return deps.deliveries
@@ -201,7 +197,7 @@ function record(
         }))
         .andThen(() =>
           deps.deliveries
-            .markDelivered(key, ttlSeconds)
+            .markDelivered(key, WEBHOOK_DEDUPE_TTL_SECONDS)
             .map((): readonly WebhookWarning[] => warnings)
             .orElse((error) => okAsync([...warnings, { kind: "mark-delivered-failed" as const, error }])),
         )

@@ -38,7 +38,11 @@ describe("session store through the local DynamoDB", () => {
       expiresAt: "2030-01-02T00:00:00.000Z",
       clientId: "c",
     };
-    expect((await [a, b][winner]!.saveSession("req-1", session, T0 / 1000 + 86_400)).isOk()).toBe(true);
+    const won = outcomes[winner]!._unsafeUnwrap();
+    if (won.state !== "claimed") throw new Error("expected a claim");
+    expect(
+      (await [a, b][winner]!.saveSession("req-1", session, T0 / 1000 + 86_400, won.claimId)).isOk(),
+    ).toBe(true);
     expect(
       (await [a, b][1 - winner]!.claim("req-1", { leaseMs: 60_000, now: T0 + 1 }))._unsafeUnwrap(),
     ).toEqual({

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionStore, type StoredSession } from "../../lib/aws/session-store";
+import { createSessionStore, type SessionStore, type StoredSession } from "../../lib/aws/session-store";
 import { createStateTable } from "../../lib/aws/state-table";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
@@ -26,6 +26,13 @@ const TTL = Math.floor(Date.parse(session.expiresAt) / 1000);
 async function freshStore() {
   const table = await dynamo.newTable();
   return { table, store: createSessionStore({ table }) };
+}
+
+/** Claims the request and returns the claim's id (every write that ends a claim names it). */
+async function claimed(store: SessionStore, requestId: string, now = T0): Promise<string> {
+  const claim = (await store.claim(requestId, { leaseMs: LEASE, now }))._unsafeUnwrap();
+  if (claim.state !== "claimed") throw new Error(`expected a claim, got ${claim.state}`);
+  return claim.claimId;
 }
 
 describe("claim", () => {
@@ -95,8 +102,8 @@ describe("saveSession and redelivery", () => {
 
   it("reports published after markPublished", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    expect((await store.saveSession("req-1", session, TTL)).isOk()).toBe(true);
+    const claimId = await claimed(store, "req-1");
+    expect((await store.saveSession("req-1", session, TTL, claimId)).isOk()).toBe(true);
     expect((await store.markPublished("req-1")).isOk()).toBe(true);
     expect((await store.markPublished("req-1")).isOk()).toBe(true);
     expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap()).toEqual({
@@ -108,23 +115,27 @@ describe("saveSession and redelivery", () => {
 
   it("stores only the session fields, with the TTL attribute, and drops the lease", async () => {
     const { store, table } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    await store.saveSession("req-1", { ...session, extra: "not stored" } as StoredSession, TTL);
+    const claimId = await claimed(store, "req-1");
+    await store.saveSession("req-1", { ...session, extra: "not stored" } as StoredSession, TTL, claimId);
     const { Item } = await table.doc.send(
       new GetCommand({ TableName: table.tableName, Key: { pk: "session#req-1" } }),
     );
     expect(Item).toEqual({ pk: "session#req-1", status: "session-created", session, expiresAt: TTL });
   });
 
-  it("refuses to save without a claim, or over a saved session", async () => {
+  it("refuses to save without a claim, under another claim's id, or over a saved session", async () => {
     const { store } = await freshStore();
-    expect((await store.saveSession("req-1", session, TTL))._unsafeUnwrapErr().code).toBe(
+    expect((await store.saveSession("req-1", session, TTL, "no-such-claim"))._unsafeUnwrapErr().code).toBe(
       "ConditionalCheckFailedException",
     );
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    expect((await store.saveSession("req-1", session, TTL)).isOk()).toBe(true);
+    const claimId = await claimed(store, "req-1");
+    expect((await store.saveSession("req-1", session, TTL, "another-claim"))._unsafeUnwrapErr().code).toBe(
+      "ConditionalCheckFailedException",
+    );
+    expect((await store.saveSession("req-1", session, TTL, claimId)).isOk()).toBe(true);
     expect(
-      (await store.saveSession("req-1", { ...session, scanRef: "scan-2" }, TTL))._unsafeUnwrapErr().code,
+      (await store.saveSession("req-1", { ...session, scanRef: "scan-2" }, TTL, claimId))._unsafeUnwrapErr()
+        .code,
     ).toBe("ConditionalCheckFailedException");
   });
 
@@ -138,8 +149,7 @@ describe("saveSession and redelivery", () => {
 
   it("treats a session whose TTL passed as gone (DynamoDB deletes late): a new claim is allowed", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    await store.saveSession("req-1", session, TTL);
+    await store.saveSession("req-1", session, TTL, await claimed(store, "req-1"));
     expect(
       (await store.claim("req-1", { leaseMs: LEASE, now: TTL * 1000 + 1000 }))._unsafeUnwrap().state,
     ).toBe("claimed");
@@ -149,8 +159,8 @@ describe("saveSession and redelivery", () => {
 describe("release", () => {
   it("frees the request so a retry may claim it", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    expect((await store.release("req-1"))._unsafeUnwrap()).toEqual({ released: true });
+    const claimId = await claimed(store, "req-1");
+    expect((await store.release("req-1", claimId))._unsafeUnwrap()).toEqual({ released: true });
     expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 + 1 }))._unsafeUnwrap().state).toBe(
       "claimed",
     );
@@ -158,9 +168,9 @@ describe("release", () => {
 
   it("never deletes a saved session", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    await store.saveSession("req-1", session, TTL);
-    expect((await store.release("req-1"))._unsafeUnwrap()).toEqual({ released: false });
+    const claimId = await claimed(store, "req-1");
+    await store.saveSession("req-1", session, TTL, claimId);
+    expect((await store.release("req-1", claimId))._unsafeUnwrap()).toEqual({ released: false });
     expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap().state).toBe("session");
   });
 
@@ -177,7 +187,7 @@ describe("release", () => {
 
   it("is a no-op for an unknown request", async () => {
     const { store } = await freshStore();
-    expect((await store.release("nobody"))._unsafeUnwrap()).toEqual({ released: false });
+    expect((await store.release("nobody", "no-such-claim"))._unsafeUnwrap()).toEqual({ released: false });
   });
 });
 

@@ -59,13 +59,14 @@ describe.each(cases)("%s", (code, status, retryable) => {
           "r",
           { scanRef: "s", authToken: "t", redirectUrl: "u", expiresAt: "e", clientId: "c" },
           1,
+          "claim-1",
         )
       )._unsafeUnwrapErr(),
     ).toMatchObject({
       ...expected,
       operation: "UpdateItem",
     });
-    expect((await sessions.release("r"))._unsafeUnwrapErr()).toMatchObject({
+    expect((await sessions.release("r", "claim-1"))._unsafeUnwrapErr()).toMatchObject({
       ...expected,
       operation: "DeleteItem",
     });
@@ -123,6 +124,6 @@ describe("a failure after a refused conditional write", () => {
 
   it("release reports a non-conditional failure", async () => {
     ddb.on(DeleteCommand).rejects(failure("ThrottlingException", 400));
-    expect((await sessions.release("r"))._unsafeUnwrapErr().code).toBe("ThrottlingException");
+    expect((await sessions.release("r", "claim-1"))._unsafeUnwrapErr().code).toBe("ThrottlingException");
   });
 });
