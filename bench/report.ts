@@ -1,6 +1,6 @@
 import { cpus, totalmem } from "node:os";
 
-export type Verdict = "pass" | "miss" | "pending";
+type Verdict = "pass" | "miss" | "pending";
 
 /** One line of the report: a figure, what this run measured, its goal, and whether it met it. */
 export interface FigureResult {

@@ -140,7 +140,7 @@ async function printService(): Promise<PrintedService> {
   return JSON.parse(stdout) as PrintedService;
 }
 
-export function esbuildOptionsFrom(settings: Record<string, unknown>): BuildOptions {
+function esbuildOptionsFrom(settings: Record<string, unknown>): BuildOptions {
   const strings = (value: unknown): string[] =>
     (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === "string");
   const exclude = strings(settings.exclude ?? ["aws-sdk"]);

@@ -34,7 +34,7 @@ export interface Container {
   invoke(bodies: readonly unknown[]): Promise<Invocation>;
 }
 
-export interface Invocation {
+interface Invocation {
   readonly wallMs: number;
   readonly givenBack: number;
 }

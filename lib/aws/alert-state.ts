@@ -17,7 +17,7 @@ import { readStateItem, stateKey, type StateTable } from "./state-table";
  * A condition that persists past its window fires again in the next one: a reminder, not spam.
  */
 
-export interface Occurrence {
+interface Occurrence {
   /** This caller opened the window: it sends the firing alert. */
   readonly fire: boolean;
   /** Occurrences in the current window, this one included. */
@@ -26,7 +26,7 @@ export interface Occurrence {
   readonly firstSeen: string;
 }
 
-export type Resolution =
+type Resolution =
   /** This caller closed the alert: it sends the resolved alert. */
   | { readonly sendResolved: true; readonly count: number; readonly firstSeen: string }
   /** Nothing was firing, or another caller resolved it. */

@@ -4,7 +4,7 @@ import { SNSClient, type SNSClientConfig } from "@aws-sdk/client-sns";
 import { defaultProvider } from "./credential-chain";
 
 /** Static keys or a provider, as every SDK client accepts them. */
-export type AwsCredentialsInput = NonNullable<SNSClientConfig["credentials"]>;
+type AwsCredentialsInput = NonNullable<SNSClientConfig["credentials"]>;
 
 /**
  * Settings for the SDK clients. Everything left out is resolved by the SDK the usual way:

@@ -4,7 +4,7 @@ import type { CredentialsUnavailableError, MarkIdError } from "../markid/errors"
 import { describeAwsError, fromAwsPromise, type AwsError } from "./aws-error";
 import { parseMarkIdSecret, type MarkIdSecret, type SecretMalformedError } from "./markid-secret";
 
-export type { MarkIdSecret, SecretMalformedError } from "./markid-secret";
+export type { MarkIdSecret } from "./markid-secret";
 
 export type CredentialsError = AwsError | SecretMalformedError;
 
@@ -14,7 +14,7 @@ export interface MarkIdApiCredentials {
   readonly apiSecret: string;
 }
 
-export interface RefreshedSecret {
+interface RefreshedSecret {
   readonly secret: MarkIdSecret;
   /**
    * Whether Secrets Manager now holds a different version than the caller had (by VersionId;

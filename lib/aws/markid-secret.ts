@@ -8,8 +8,8 @@ export interface MarkIdSecret {
   readonly webhookSigningKey: string;
 }
 
-export const MARKID_SECRET_FIELDS = ["apiKey", "apiSecret", "webhookSigningKey"] as const;
-export type MarkIdSecretField = (typeof MARKID_SECRET_FIELDS)[number];
+const MARKID_SECRET_FIELDS = ["apiKey", "apiSecret", "webhookSigningKey"] as const;
+type MarkIdSecretField = (typeof MARKID_SECRET_FIELDS)[number];
 
 /** The secret exists but does not hold what we need. Names the fields, never their values. */
 export interface SecretMalformedError {

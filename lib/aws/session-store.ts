@@ -44,7 +44,7 @@ export interface StoredSession {
   readonly clientId: string;
 }
 
-export type ClaimOutcome =
+type ClaimOutcome =
   /** This caller holds the request: it may call Mark ID, then saveSession or release. */
   | { readonly state: "claimed"; readonly claimId: string }
   /** A token was made already: publish this session again (`published` says whether it was). */

@@ -11,9 +11,9 @@ import { fromAwsPromise, type AwsError } from "./aws-error";
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
  */
-export const STATE_TABLE_PARTITION_KEY = "pk";
+const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
-export const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
+const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
 export type StateItemKind = "session" | "delivery" | "alert";
 

@@ -33,8 +33,6 @@ export function receiverError(code: string, message: string, status = 500, query
 /** What a test can make a service answer instead of doing its work. */
 export type FaultKind = "throttling" | "internal" | "access-denied" | "not-found";
 
-export const FAULT_KINDS: readonly FaultKind[] = ["throttling", "internal", "access-denied", "not-found"];
-
 /**
  * The error each service really answers for each fault kind, with the status and code its SDK
  * client classifies: throttling codes and 5xx are retried by the SDK's standard strategy,

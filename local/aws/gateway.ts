@@ -23,7 +23,7 @@ import { writeQueryError, writeQueryReply } from "./query-protocol";
  * with `Action=` is the query protocol, which of the served services only SNS speaks.
  */
 
-export interface QueryService {
+interface QueryService {
   /** The XML inside `<ActionResult>`; undefined for actions whose reply has none. */
   handle(action: string, params: URLSearchParams): Promise<Result<string | undefined, AwsError>>;
 }

@@ -6,8 +6,6 @@ export const LOCAL_ACCOUNT_ID = "000000000000";
 /** The services the gateway serves, named as in their ARNs and signing scopes. */
 export type ServiceName = "secretsmanager" | "sns" | "sqs" | "dynamodb";
 
-export const SERVICE_NAMES: readonly ServiceName[] = ["secretsmanager", "sns", "sqs", "dynamodb"];
-
 export function localArn(service: ServiceName, region: string, resource: string): string {
   return `arn:aws:${service}:${region}:${LOCAL_ACCOUNT_ID}:${resource}`;
 }

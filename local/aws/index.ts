@@ -6,14 +6,10 @@ import { SecretsManagerService, type SecretsInspector } from "./secrets-manager"
 import { SNS_XMLNS, SnsService, type SnsInspector } from "./sns";
 import { SqsService, type SqsInspector } from "./sqs";
 
-export type { FaultKind } from "./aws-errors";
-export type { FaultSpec, Faults, InjectedFault } from "./faults";
-export { LOCAL_ACCOUNT_ID, type ServiceName } from "./ids";
-export type { MessageAttribute } from "./message-attributes";
-export type { CurrentSecret, SecretsInspector } from "./secrets-manager";
-export type { PublishedMessage, PublishListener, SnsInspector } from "./sns";
-export type { QueueRef, SqsInspector, SqsMessageSnapshot } from "./sqs";
-export type { MessageState } from "./sqs-queue";
+export type { FaultSpec } from "./faults";
+export { LOCAL_ACCOUNT_ID } from "./ids";
+export type { PublishedMessage } from "./sns";
+export type { SqsInspector, SqsMessageSnapshot } from "./sqs";
 
 export interface LocalAwsOptions {
   /** Default 127.0.0.1. */
@@ -100,9 +96,4 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
 }
 
-export {
-  provisionLocalResources,
-  type MarkIdSecretValue,
-  type ProvisionConfig,
-  type ProvisionedResources,
-} from "./provision";
+export { provisionLocalResources, type MarkIdSecretValue, type ProvisionedResources } from "./provision";

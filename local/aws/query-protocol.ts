@@ -18,7 +18,7 @@ const XML_ESCAPES: Record<string, string> = {
   "\r": "&#xD;",
 };
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
@@ -28,7 +28,7 @@ export function xmlText(name: string, value: string | number | boolean): string 
 }
 
 /** `<name>children</name>`, the children already being XML. */
-export function xmlElement(name: string, ...children: readonly string[]): string {
+function xmlElement(name: string, ...children: readonly string[]): string {
   return `<${name}>${children.join("")}</${name}>`;
 }
 

@@ -37,7 +37,7 @@ interface Secret {
 }
 
 /** A secret's AWSCURRENT version, as the inspector shows it. */
-export interface CurrentSecret {
+interface CurrentSecret {
   readonly arn: string;
   readonly name: string;
   readonly versionId: string;

@@ -31,7 +31,7 @@ export interface SqsMessageSnapshot {
   readonly deadLetterQueueSourceArn?: string;
 }
 
-export interface QueueRef {
+interface QueueRef {
   readonly name: string;
   readonly url: string;
   readonly arn: string;

@@ -17,13 +17,13 @@ export function replaceSection(document: string, name: string, content: string):
   return `${document.slice(0, from + begin.length)}\n${content.trim()}\n${document.slice(to)}`;
 }
 
-export async function writeSection(name: string, content: string): Promise<void> {
+async function writeSection(name: string, content: string): Promise<void> {
   const document = await readFile(RELIABILITY_DOC, "utf8");
   await writeFile(RELIABILITY_DOC, replaceSection(document, name, content));
 }
 
 /** The section a run's figures go to: `chaos` (default settings) or `chaos-fail` (`--unknown-outcome fail`). */
-export const chaosSectionName = (unknownOutcome: "redeliver" | "fail") =>
+const chaosSectionName = (unknownOutcome: "redeliver" | "fail") =>
   unknownOutcome === "fail" ? "chaos-fail" : "chaos";
 
 export const writeChaosSection = (content: string, unknownOutcome: "redeliver" | "fail" = "redeliver") =>

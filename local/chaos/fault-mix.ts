@@ -42,6 +42,3 @@ export function chaosFaultMix(total: number): WeightedFault[] {
   const sum = classes.reduce((acc, fault) => acc + (WEIGHTS[fault.label] ?? 0), 0);
   return classes.map((fault) => ({ fault, share: (total * (WEIGHTS[fault.label] ?? 0)) / sum }));
 }
-
-/** Labels of classes in the mix, for the test that every identifier and transport class is drawn. */
-export const CHAOS_FAULT_LABELS: readonly string[] = Object.keys(WEIGHTS);

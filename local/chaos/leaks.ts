@@ -92,7 +92,7 @@ function placeOf(message: PublishedMessage): string {
 }
 
 /** Keys of a result webhook's `data` (and of the token request) that hold a person's data. */
-export const PERSONAL_KEYS = [
+const PERSONAL_KEYS = [
   "docFirstName",
   "docLastName",
   "fullName",

@@ -49,7 +49,7 @@ export interface ChaosObservations {
   readonly outageToleranceMs: number;
 }
 
-export interface AlertFigures {
+interface AlertFigures {
   readonly firing: number;
   readonly resolved: number;
   /** Firings of this type less than a window after the previous one with no resolve between. */

@@ -1,4 +1,4 @@
-import { KNOWN_IDENTIFIERS, TOKEN_LIMIT_MESSAGE, type MarkIdError } from "../../lib/markid/index";
+import { KNOWN_IDENTIFIERS, type MarkIdError } from "../../lib/markid/index";
 import type { FaultInjection, FaultSpec, SimulatorControl } from "../simulator/index";
 
 /*
@@ -7,7 +7,7 @@ import type { FaultInjection, FaultSpec, SimulatorControl } from "../simulator/i
  * from lib/flows/policy.ts `decide(expectedError)`, not restated here.
  */
 
-export type MarkIdFaultGroup = "identifier" | "transport" | "status";
+type MarkIdFaultGroup = "identifier" | "transport" | "status";
 
 export interface MarkIdFaultClass {
   readonly label: string;
@@ -45,7 +45,7 @@ export const IDENTIFIER_FAULTS: readonly MarkIdFaultClass[] = [
 ];
 
 /** Latency beyond the per-call timeout, so the client gives up: a timeout. */
-export const latencyBeyond = (timeoutMs: number) => timeoutMs + Math.max(300, Math.round(timeoutMs / 2));
+const latencyBeyond = (timeoutMs: number) => timeoutMs + Math.max(300, Math.round(timeoutMs / 2));
 
 export const TRANSPORT_FAULTS: readonly MarkIdFaultClass[] = [
   {
@@ -99,21 +99,13 @@ const statusClass = (status: number): MarkIdFaultClass => ({
   expectedError: () => ({ kind: "http", status, bodyExcerpt: "" }),
 });
 
-export const STATUS_FAULTS: readonly MarkIdFaultClass[] = [401, 402, 403, 404].map(statusClass);
+const STATUS_FAULTS: readonly MarkIdFaultClass[] = [401, 402, 403, 404].map(statusClass);
 
 export const ALL_MARKID_FAULTS: readonly MarkIdFaultClass[] = [
   ...IDENTIFIER_FAULTS,
   ...TRANSPORT_FAULTS,
   ...STATUS_FAULTS,
 ];
-
-/** The token limit as Mark ID really reports it (a balance of 0, not an injected fault). */
-export const TOKEN_LIMIT_ERROR: MarkIdError = {
-  kind: "api",
-  identifier: "PERMISSIONS_ERROR",
-  status: 400,
-  message: TOKEN_LIMIT_MESSAGE,
-};
 
 export interface WeightedFault {
   readonly fault: MarkIdFaultClass;

@@ -121,7 +121,7 @@ export function renderText(report: ChaosReport): string {
 }
 
 /** The command that repeats the run (its size, seed and unknown-outcome setting). */
-export function commandOf(report: ChaosReport): string {
+function commandOf(report: ChaosReport): string {
   const o = report.options;
   const outcome = o.unknownOutcome === "redeliver" ? "" : ` --unknown-outcome ${o.unknownOutcome}`;
   return `npm run chaos -- --requests ${o.requests} --seed ${o.seed}${outcome}`;

@@ -6,7 +6,7 @@ import { DUMMY_STATUSES } from "../../lib/markid/index";
  * request a leaked value came from and no value is a common word that appears in logs anyway.
  */
 
-export type RequestKind =
+type RequestKind =
   /** A valid request; Mark ID makes a token (and nothing else). */
   | "plain"
   /** A valid request with a dummy status: the simulator also sends a result webhook. */
@@ -30,13 +30,13 @@ export interface RequestMix {
   readonly notJson: number;
 }
 
-export const DEFAULT_REQUEST_MIX: RequestMix = { dummy: 0.25, invalidFields: 0.015, notJson: 0.005 };
+const DEFAULT_REQUEST_MIX: RequestMix = { dummy: 0.25, invalidFields: 0.015, notJson: 0.005 };
 
 /** Dummy statuses that produce a result webhook (ACTIVE does not). */
 const RESULT_STATUSES = DUMMY_STATUSES.filter((status) => status !== "ACTIVE");
 
 /** Letters only (names refuse digits): 0 → "a", 25 → "z", 26 → "ba"... */
-export function letters(n: number): string {
+function letters(n: number): string {
   let text = "";
   let rest = n;
   do {
@@ -102,7 +102,7 @@ function bodyFor(index: number, requestId: string, kind: RequestKind, random: ()
 }
 
 /** Fake personal data unique to request `index`; the marker "qzx" makes each value unlike any word. */
-export function personalData(index: number, random: () => number) {
+function personalData(index: number, random: () => number) {
   const tag = letters(index);
   const year = 1940 + Math.floor(random() * 60);
   const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFunctionBundles, type Bundles, type FunctionBundle } from "../../bench/support/bundles";
 
@@ -40,4 +41,26 @@ describe("each function's bundle carries only the Mark ID endpoints its handler 
       expect(schemaModules(name)).not.toContain("token.ts");
     },
   );
+});
+
+describe("production dependencies", () => {
+  // serverless.yml aliases it to lib/aws/credential-chain.ts, which only needs its types and, where
+  // the environment has no keys, requires it at run time from node_modules: never bundled.
+  const REQUIRED_AT_RUN_TIME = new Set(["@aws-sdk/credential-provider-node"]);
+
+  it("are each carried by a bundle: what only local/, bench/ or the tests use is a devDependency", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const carried = new Set(
+      bundles.functions.flatMap((bundle) =>
+        bundle.composition.filter(({ bytes }) => bytes > 0).map(({ input }) => input),
+      ),
+    );
+
+    const unbundled = Object.keys(manifest.dependencies).filter(
+      (name) => !carried.has(name) && !REQUIRED_AT_RUN_TIME.has(name),
+    );
+    expect(unbundled).toEqual([]);
+  });
 });

@@ -28,7 +28,7 @@ const REGION = "eu-west-1";
 const TIME_EPOCH_MS = 1_764_064_800_000; // 2025-11-25T10:00:00Z
 const REQUEST_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:markid-serverless-dev-requests`;
 
-export function hmacSha256Hex(body: string, key: string): string {
+function hmacSha256Hex(body: string, key: string): string {
   return createHmac("sha256", key).update(Buffer.from(body, "utf8")).digest("hex");
 }
 
@@ -83,7 +83,7 @@ function sqsStartVerification(): Record<string, unknown> {
 // ------------------------------------------------------------------ HTTP API webhook
 
 /** A verification result (markid-api.md §7): automatic result, manual review to follow. Synthetic data. */
-export const SAMPLE_WEBHOOK_PAYLOAD = {
+const SAMPLE_WEBHOOK_PAYLOAD = {
   final: false,
   platform: "MOBILE",
   scanRef: "5b1e0f7a-2c3d-11ee-9a41-0242ac120002",
@@ -137,7 +137,7 @@ export const SAMPLE_WEBHOOK_PAYLOAD = {
 } as const;
 
 /** The raw body as Mark ID sends it (compact JSON); the signature covers exactly these bytes. */
-export const SAMPLE_WEBHOOK_BODY = JSON.stringify(SAMPLE_WEBHOOK_PAYLOAD);
+const SAMPLE_WEBHOOK_BODY = JSON.stringify(SAMPLE_WEBHOOK_PAYLOAD);
 
 function httpWebhook(options: {
   readonly base64: boolean;

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import type { Simulator } from "../../local/simulator";
 
-export const KEY = "local-api-key";
-export const SECRET = "local-api-secret";
+const KEY = "local-api-key";
+const SECRET = "local-api-secret";
 
 export function basic(key = KEY, secret = SECRET): string {
   return `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`;
@@ -85,7 +85,7 @@ export function expectedError(identifier: string, message?: string): Record<stri
   };
 }
 
-export interface ReceivedWebhook {
+interface ReceivedWebhook {
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
 }

@@ -2,14 +2,14 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface RecordedCall {
+interface RecordedCall {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: string;
 }
 
-export type StubHandler = (call: RecordedCall, res: ServerResponse) => void;
+type StubHandler = (call: RecordedCall, res: ServerResponse) => void;
 
 export interface StubServer {
   readonly url: string;
