@@ -70,4 +70,3 @@ export interface VerificationFailedEvent {
 }
 
 export type VerificationEvent = SessionCreatedEvent | VerificationCompletedEvent | VerificationFailedEvent;
-export type VerificationEventType = VerificationEvent["type"];

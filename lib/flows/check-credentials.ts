@@ -21,10 +21,8 @@ import {
 import { describeProof, proofFromError, type ProbeProof } from "./check-credentials-proof";
 import { executeWithPolicy, type AttemptContext, type ExecutionFailure } from "../resilience/execute";
 
-export type { CredentialCheckOutcome } from "./check-credentials-alerts";
-
 /** One alert the check raised or cleared; `sent: false` means deduplicated (or nothing to resolve). */
-export interface CredentialCheckAlert {
+interface CredentialCheckAlert {
   readonly type: AlertType;
   readonly state: AlertState;
   readonly sent: boolean;

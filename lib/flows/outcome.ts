@@ -34,12 +34,12 @@ export function markIdErrorLabel(error: MarkIdError): string {
 }
 
 /** The identifier Mark ID put in its reply, when it gave one (for `verification.failed`). */
-export function markIdIdentifier(error: MarkIdError): string | undefined {
+function markIdIdentifier(error: MarkIdError): string | undefined {
   return error.kind === "api" || error.kind === "unknown-identifier" ? error.identifier : undefined;
 }
 
 /** Why a `verification.failed` event was published (its `reason`). */
-export type FailureEventReason =
+type FailureEventReason =
   /** The request breaks a documented constraint; nothing was sent to Mark ID. */
   | "invalid-request"
   /** Mark ID refused the request's data (BAD_VALUE, MISSING_VALUE, VALIDATION_ERROR...). */

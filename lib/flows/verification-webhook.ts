@@ -55,9 +55,6 @@ export type WebhookHandled =
     }
   | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity };
 
-export type WebhookRejectionReason =
-  "body-too-large" | "signature-missing" | "signature-mismatch" | "malformed-body" | "invalid-payload";
-
 /** The delivery was refused (4xx: resending it cannot help) or could not be recorded now (5xx). */
 export type WebhookRefused =
   | { readonly kind: "rejected"; readonly reason: "body-too-large"; readonly bytes: number }

@@ -21,7 +21,7 @@ export interface SigningKeySourceOptions {
   readonly now?: () => number;
 }
 
-export const DEFAULT_SIGNING_KEY_REFRESH_INTERVAL_MS = 1000;
+const DEFAULT_SIGNING_KEY_REFRESH_INTERVAL_MS = 1000;
 
 /*
  * WHY the interval: anyone on the internet can POST a well-formed but wrong signature, and each

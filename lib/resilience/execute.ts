@@ -6,7 +6,7 @@ import { decide, type PolicyDecision } from "./policy";
 import type { RateLimiter } from "./rate-limiter";
 import type { RetryBudget } from "./retry-budget";
 
-export type ExecutionFailureReason =
+type ExecutionFailureReason =
   /** The policy does not retry this error (or the flow gave no way to refresh the credentials). */
   | "not-retryable"
   /** maxAttempts calls made, the last one still failing transiently. */
@@ -103,7 +103,7 @@ const NOT_SENT: MarkIdError = {
  * Whether the request may have been processed although no reply came. Error replies (an
  * identifier, a 5xx, a 429) are known outcomes: Mark ID made nothing.
  */
-export function isUnknownOutcome(error: MarkIdError): boolean {
+function isUnknownOutcome(error: MarkIdError): boolean {
   return error.kind === "timeout" || (error.kind === "network" && error.maybeSent);
 }
 

@@ -35,7 +35,7 @@ export type PolicyAction =
 export type Disposition = "acknowledge-with-failure-event" | "give-back";
 
 /** Which base delay a retry uses; the rate-limited one is longer (design.md §3). */
-export type BackoffClass = "standard" | "rate-limited";
+type BackoffClass = "standard" | "rate-limited";
 
 export interface PolicyDecision {
   readonly action: PolicyAction;

@@ -23,7 +23,7 @@ export interface RetryBudgetOptions {
   readonly refillPerSuccess?: number;
 }
 
-export const DEFAULT_REFILL_PER_SUCCESS = 0.1;
+const DEFAULT_REFILL_PER_SUCCESS = 0.1;
 
 export function createRetryBudget(options: RetryBudgetOptions): RetryBudget {
   const capacity = Math.max(0, options.capacity);

@@ -24,7 +24,7 @@ import { metrics } from "../observability/metrics";
  * plus its error and timeout middlewares would add to every bundle's cold init for no gain.
  */
 
-export interface Invocation {
+interface Invocation {
   readonly context: Context;
   /** Resolves RETURN_MARGIN_MS before the invocation's deadline. */
   readonly cutoff: Promise<void>;

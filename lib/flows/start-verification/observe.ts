@@ -19,7 +19,7 @@ import type {
  */
 
 /** `log` is the record's own logger, so the keys it appends never leak into a concurrent record's lines. */
-export function recordObserver(log: Logger): RecordObserver {
+function recordObserver(log: Logger): RecordObserver {
   return {
     onRequest: (requestId) => {
       log.appendKeys({ requestId });
@@ -61,7 +61,7 @@ function observeAttempt(log: Logger, info: AttemptInfo): void {
   }
 }
 
-export type ProcessedRecord =
+type ProcessedRecord =
   | { readonly acknowledged: true; readonly report: RecordReport<AcknowledgedOutcome> }
   | { readonly acknowledged: false; readonly report: RecordReport<GivenBackOutcome> };
 
@@ -72,7 +72,7 @@ const FAILURE_EVENT_OUTCOMES: ReadonlySet<AcknowledgedOutcome> = new Set([
 ]);
 
 /** One summary line per record, and the record-level metrics. */
-export function reportRecord(log: Logger, processed: ProcessedRecord): void {
+function reportRecord(log: Logger, processed: ProcessedRecord): void {
   const { report } = processed;
   const fields = {
     outcome: report.outcome,

@@ -19,9 +19,9 @@ export interface TokenLimitClearer {
   noteLimitReached(): void;
 }
 
-export const DEFAULT_TOKEN_LIMIT_RECHECK_MS = 60_000;
+const DEFAULT_TOKEN_LIMIT_RECHECK_MS = 60_000;
 
-export const TOKEN_LIMIT_RESOLVED_SUMMARY =
+const TOKEN_LIMIT_RESOLVED_SUMMARY =
   "Mark ID token limit cleared: verification tokens are being created again";
 
 export function createTokenLimitClearer(

@@ -46,7 +46,7 @@ export interface VerificationRecord {
 }
 
 /** Log-safe values only: identifiers, codes, counts. */
-export type LogDetails = Readonly<Record<string, string | number | boolean>>;
+type LogDetails = Readonly<Record<string, string | number | boolean>>;
 
 /** Told what happens while a record is processed, for logs and metrics. */
 export interface RecordObserver {
@@ -126,7 +126,7 @@ export interface RecordScope {
 }
 
 /** The options resolved once per container. */
-export interface FlowSettings {
+interface FlowSettings {
   readonly startMarginMs: number;
   readonly safetyMarginMs: number;
   readonly sleep?: (ms: number) => Promise<void>;
