@@ -4,7 +4,7 @@ import type { FaultInjection, FaultSpec, SimulatorControl } from "../simulator/i
 /*
  * Every class of Mark ID fault the simulator can inject, each with the error the client must make
  * of it. The fault matrix and the chaos run share this list; what a function then does is read
- * from lib/flows/policy.ts `decide(expectedError)`, not restated here.
+ * from lib/resilience/policy.ts `decide(expectedError)`, not restated here.
  */
 
 type MarkIdFaultGroup = "identifier" | "transport" | "status";

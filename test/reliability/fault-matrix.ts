@@ -2,7 +2,7 @@ import type { AlertType } from "../../lib/messages";
 
 /*
  * The fault matrix's expectations, written from design.md §3 (and §4.1 for the credential check
- * and the webhook) by hand, not read from lib/flows/policy.ts: the matrix test drives the real
+ * and the webhook) by hand, not read from lib/resilience/policy.ts: the matrix test drives the real
  * handlers against the simulator's and the local AWS stack's injected faults, reduces what it saw
  * (calls Mark ID received, backoff, secret re-reads, alerts, events, the handler's reply) to an
  * Observation, and compares it with the Observation the §3 action implies.
