@@ -12,7 +12,7 @@ const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(
 const required = z.string().check(z.minLength(1, "is required"));
 
 export const configSchema = z.object({
-  MARKID_BASE_URL: z._default(z.url(), "https://ivs.markid.eu"),
+  MARKID_BASE_URL: z._default(z.url("must be a URL"), "https://ivs.markid.eu"),
   MARKID_SECRET_ID: required,
   EVENTS_TOPIC_ARN: required,
   ALERTS_TOPIC_ARN: required,
@@ -92,6 +92,9 @@ export class ConfigurationError extends Error {
     this.problems = error.problems;
   }
 }
+// The bundles are minified: without this the class is named `ss`, and so is the errorType that
+// `serverless invoke local` reports.
+Object.defineProperty(ConfigurationError, "name", { value: "ConfigurationError" });
 
 /** The container's configuration, or a ConfigurationError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
