@@ -1,7 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { err, ok, okAsync, ResultAsync, type Result } from "neverthrow";
+import { okAsync, type ResultAsync } from "neverthrow";
 import type { CredentialsUnavailableError, MarkIdError } from "../markid/errors";
 import { describeAwsError, fromAwsPromise, type AwsError } from "./aws-error";
+import { singleFlight } from "../resilience/single-flight";
 import { parseMarkIdSecret, type MarkIdSecret, type SecretMalformedError } from "./markid-secret";
 
 export type { MarkIdSecret } from "./markid-secret";
@@ -64,45 +65,29 @@ export function createCredentialsProvider(options: CredentialsProviderOptions): 
   const now = options.now ?? Date.now;
 
   let current: Loaded | undefined;
-  let inFlight: Promise<Result<Loaded, CredentialsError>> | undefined;
 
-  const fetchSecret = (): ResultAsync<Loaded, CredentialsError> =>
+  // One read shared by every concurrent caller; a failure is not cached.
+  const load = singleFlight((): ResultAsync<Loaded, CredentialsError> =>
     fromAwsPromise("secretsmanager", "GetSecretValue", () =>
       client.send(new GetSecretValueCommand({ SecretId: secretId })),
     ).andThen((output) =>
-      parseMarkIdSecret(output.SecretString).map((secret): Loaded => ({
-        secret,
-        versionId: output.VersionId,
-        loadedAt: now(),
-      })),
-    );
-
-  const load = (): ResultAsync<Loaded, CredentialsError> => {
-    // The settle callbacks run after this assignment (promises settle asynchronously), so the
-    // slot is cleared only once the shared read is over. A failure is not cached: the next
-    // caller tries again.
-    inFlight ??= fetchSecret().match(
-      (loaded): Result<Loaded, CredentialsError> => {
-        current = loaded;
-        inFlight = undefined;
-        return ok(loaded);
-      },
-      (error): Result<Loaded, CredentialsError> => {
-        inFlight = undefined;
-        return err(error);
-      },
-    );
-    return new ResultAsync(inFlight);
-  };
+      parseMarkIdSecret(output.SecretString).map((secret): Loaded => {
+        current = { secret, versionId: output.VersionId, loadedAt: now() };
+        return current;
+      }),
+    ),
+  );
 
   return {
     get() {
       if (current !== undefined && now() - current.loadedAt < ttlMs) return okAsync(current.secret);
-      return load().map((loaded) => loaded.secret);
+      return load.call().map((loaded) => loaded.secret);
     },
     refresh(used) {
       const baseline = current;
-      return load().map((loaded) => ({ secret: loaded.secret, changed: hasChanged(loaded, baseline, used) }));
+      return load
+        .call()
+        .map((loaded) => ({ secret: loaded.secret, changed: hasChanged(loaded, baseline, used) }));
     },
   };
 }

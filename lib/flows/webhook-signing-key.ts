@@ -1,5 +1,6 @@
-import { err, ok, okAsync, ResultAsync, type Result } from "neverthrow";
+import { okAsync, type ResultAsync } from "neverthrow";
 import type { CredentialsError, CredentialsProvider } from "../aws/credentials";
+import { singleFlight } from "../resilience/single-flight";
 
 /** The webhook signing key, read through the container's credentials cache. */
 export interface SigningKeySource {
@@ -36,28 +37,21 @@ export function createSigningKeySource(options: SigningKeySourceOptions): Signin
   const minIntervalMs = options.minRefreshIntervalMs ?? DEFAULT_SIGNING_KEY_REFRESH_INTERVAL_MS;
   const now = options.now ?? Date.now;
   let lastReadAt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<Result<string, CredentialsError>> | undefined;
+  const reread = singleFlight(() =>
+    credentials.refresh().map(({ secret }) => {
+      lastReadAt = now();
+      return secret.webhookSigningKey;
+    }),
+  );
 
   return {
     current() {
       return credentials.get().map((secret) => secret.webhookSigningKey);
     },
     refreshAfterMismatch() {
-      if (inFlight !== undefined) return new ResultAsync(inFlight).map((key): string | null => key);
-      if (now() - lastReadAt < minIntervalMs) return okAsync(null);
-      // Settled through match so the slot is cleared however the read ends (as the provider does).
-      inFlight = credentials.refresh().match(
-        ({ secret }): Result<string, CredentialsError> => {
-          lastReadAt = now();
-          inFlight = undefined;
-          return ok(secret.webhookSigningKey);
-        },
-        (error): Result<string, CredentialsError> => {
-          inFlight = undefined;
-          return err(error);
-        },
-      );
-      return new ResultAsync(inFlight).map((key): string | null => key);
+      // A mismatch while a re-read is in flight joins it; otherwise at most one per interval.
+      if (!reread.running() && now() - lastReadAt < minIntervalMs) return okAsync(null);
+      return reread.call().map((key): string | null => key);
     },
   };
 }
