@@ -55,13 +55,20 @@ type ClaimOutcome =
    * An earlier delivery's token call had an unknown outcome and the request was failed for it
    * (MARKID_TOKEN_UNKNOWN_OUTCOME=fail): tell the caller again, do not call Mark ID.
    */
-  | { readonly state: "outcome-unknown" };
+  | { readonly state: "outcome-unknown" }
+  /**
+   * The requestId is held for another body (its fingerprint differs): the caller must not be given
+   * that session, nor take over its claim.
+   */
+  | { readonly state: "conflict" };
 
 export interface ClaimOptions {
   /** How long the claim is exclusive; longer than the invocation that holds it can run. */
   readonly leaseMs: number;
   /** Epoch milliseconds. */
   readonly now: number;
+  /** What the request asks for; kept with the item for as long as it lives. */
+  readonly fingerprint: string;
 }
 
 export interface SessionStore {
@@ -139,9 +146,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
   const tryClaim = (
     requestId: string,
-    { leaseMs, now }: ClaimOptions,
+    claimOptions: ClaimOptions,
     round: number,
   ): ResultAsync<ClaimOutcome, AwsError> => {
+    const { leaseMs, now, fingerprint } = claimOptions;
     const claimId = randomUUID();
     const leaseUntil = now + leaseMs;
     return fromAwsPromise("dynamodb", "PutItem", () =>
@@ -153,15 +161,19 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
             status: STATUS.inProgress,
             claimId,
             leaseUntil,
+            fingerprint,
             expiresAt: toEpochSeconds(leaseUntil) + CLAIM_RETENTION_SECONDS,
           },
+          // A lapsed claim is taken over only for the same request: the holder may have died after
+          // Mark ID made its token. Items written before fingerprints existed have none.
           ConditionExpression:
-            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inProgress AND leaseUntil < :now)",
+            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inProgress AND leaseUntil < :now AND (attribute_not_exists(fingerprint) OR fingerprint = :fingerprint))",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":nowSeconds": Math.floor(now / 1000),
             ":inProgress": STATUS.inProgress,
             ":now": now,
+            ":fingerprint": fingerprint,
           },
         }),
       ),
@@ -171,16 +183,19 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         if (!isConditionalCheckFailed(error)) return errAsync(error);
         // Someone holds the item: read what it holds (no ReturnValuesOnConditionCheckFailure in dynalite).
         return readStateItem(table, key(requestId)).andThen((item): ResultAsync<ClaimOutcome, AwsError> => {
+          const gone = item === undefined || isExpired(item, now);
+          if (!gone && typeof item["fingerprint"] === "string" && item["fingerprint"] !== fingerprint) {
+            return okAsync({ state: "conflict" });
+          }
           const claimableAgain =
-            item === undefined ||
-            isExpired(item, now) ||
+            gone ||
             (item["status"] === STATUS.inProgress &&
               typeof item["leaseUntil"] === "number" &&
               item["leaseUntil"] < now);
           if (claimableAgain) {
             // Released or expired between our write and our read.
             return round + 1 < MAX_CLAIM_ROUNDS
-              ? tryClaim(requestId, { leaseMs, now }, round + 1)
+              ? tryClaim(requestId, claimOptions, round + 1)
               : okAsync({ state: "in-progress", leaseExpiresAt: now });
           }
           const parsed = itemSchema.safeParse(item);

@@ -30,7 +30,7 @@ async function freshStore() {
 
 /** Claims the request and returns the claim's id (every write that ends a claim names it). */
 async function claimed(store: SessionStore, requestId: string, now = T0): Promise<string> {
-  const claim = (await store.claim(requestId, { leaseMs: LEASE, now }))._unsafeUnwrap();
+  const claim = (await store.claim(requestId, { leaseMs: LEASE, fingerprint: "fp-1", now }))._unsafeUnwrap();
   if (claim.state !== "claimed") throw new Error(`expected a claim, got ${claim.state}`);
   return claim.claimId;
 }
@@ -38,15 +38,17 @@ async function claimed(store: SessionStore, requestId: string, now = T0): Promis
 describe("claim", () => {
   it("claims a new request", async () => {
     const { store } = await freshStore();
-    const outcome = (await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap();
+    const outcome = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })
+    )._unsafeUnwrap();
     expect(outcome.state).toBe("claimed");
   });
 
   it("lets exactly one of two concurrent claims win; the other sees the lease", async () => {
     const { store } = await freshStore();
     const outcomes = await Promise.all([
-      store.claim("req-1", { leaseMs: LEASE, now: T0 }),
-      store.claim("req-1", { leaseMs: LEASE, now: T0 }),
+      store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }),
+      store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }),
     ]);
     const states = outcomes.map((o) => o._unsafeUnwrap());
     expect(states.filter((s) => s.state === "claimed")).toHaveLength(1);
@@ -60,24 +62,34 @@ describe("claim", () => {
     const stores = Array.from({ length: 20 }, () =>
       createSessionStore({ table: createStateTable({ client: dynamo.client, tableName: table.tableName }) }),
     );
-    const outcomes = await Promise.all(stores.map((s) => s.claim("req-1", { leaseMs: LEASE, now: T0 })));
+    const outcomes = await Promise.all(
+      stores.map((s) => s.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })),
+    );
     expect(outcomes.filter((o) => o._unsafeUnwrap().state === "claimed")).toHaveLength(1);
   });
 
   it("keeps requests apart", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
-    expect((await store.claim("req-2", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap().state).toBe("claimed");
+    await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 });
+    expect(
+      (await store.claim("req-2", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrap().state,
+    ).toBe("claimed");
   });
 
   it("reclaims after the lease ran out, and the old holder can no longer save", async () => {
     const { store } = await freshStore();
-    const first = (await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap();
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 + LEASE - 1 }))._unsafeUnwrap().state).toBe(
-      "in-progress",
-    );
+    const first = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })
+    )._unsafeUnwrap();
+    expect(
+      (
+        await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + LEASE - 1 })
+      )._unsafeUnwrap().state,
+    ).toBe("in-progress");
 
-    const second = (await store.claim("req-1", { leaseMs: LEASE, now: T0 + LEASE + 1 }))._unsafeUnwrap();
+    const second = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + LEASE + 1 })
+    )._unsafeUnwrap();
     expect(second.state).toBe("claimed");
     if (first.state !== "claimed" || second.state !== "claimed") throw new Error("unreachable");
 
@@ -88,15 +100,46 @@ describe("claim", () => {
   });
 });
 
+describe("a requestId held for another body", () => {
+  it("answers conflict for a session, a live claim or a lapsed claim of another fingerprint", async () => {
+    const { store } = await freshStore();
+    const claimId = await claimed(store, "req-1");
+    const other = (now: number) => store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-2", now });
+    expect((await other(T0 + 1))._unsafeUnwrap()).toEqual({ state: "conflict" });
+    // Lapsed: the holder may have died after Mark ID made its token; another body never takes over.
+    expect((await other(T0 + LEASE + 1))._unsafeUnwrap()).toEqual({ state: "conflict" });
+    expect((await store.saveSession("req-1", session, TTL, claimId)).isOk()).toBe(true);
+    expect((await other(T0 + 2))._unsafeUnwrap()).toEqual({ state: "conflict" });
+    // The same body still gets its session.
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + 3 }))._unsafeUnwrap()
+        .state,
+    ).toBe("session");
+  });
+
+  it("lets another body claim once the item has expired", async () => {
+    const { store } = await freshStore();
+    await store.saveSession("req-1", session, TTL, await claimed(store, "req-1"));
+    const later = TTL * 1000 + 1000;
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-2", now: later }))._unsafeUnwrap().state,
+    ).toBe("claimed");
+  });
+});
+
 describe("saveSession and redelivery", () => {
   it("returns the stored session to a later claim instead of a new claim", async () => {
     const { store } = await freshStore();
-    const claim = (await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap();
+    const claim = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })
+    )._unsafeUnwrap();
     if (claim.state !== "claimed") throw new Error("expected a claim");
     expect((await store.saveSession("req-1", session, TTL, claim.claimId)).isOk()).toBe(true);
 
     // A redelivery, long after the lease, before the token expires.
-    const later = (await store.claim("req-1", { leaseMs: LEASE, now: T0 + 10 * LEASE }))._unsafeUnwrap();
+    const later = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + 10 * LEASE })
+    )._unsafeUnwrap();
     expect(later).toEqual({ state: "session", session, published: false });
   });
 
@@ -106,21 +149,29 @@ describe("saveSession and redelivery", () => {
     expect((await store.saveSession("req-1", session, TTL, claimId)).isOk()).toBe(true);
     expect((await store.markPublished("req-1")).isOk()).toBe(true);
     expect((await store.markPublished("req-1")).isOk()).toBe(true);
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap()).toEqual({
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrap(),
+    ).toEqual({
       state: "session",
       session,
       published: true,
     });
   });
 
-  it("stores only the session fields, with the TTL attribute, and drops the lease", async () => {
+  it("stores only the session fields, with the fingerprint and the TTL attribute, and drops the lease", async () => {
     const { store, table } = await freshStore();
     const claimId = await claimed(store, "req-1");
     await store.saveSession("req-1", { ...session, extra: "not stored" } as StoredSession, TTL, claimId);
     const { Item } = await table.doc.send(
       new GetCommand({ TableName: table.tableName, Key: { pk: "session#req-1" } }),
     );
-    expect(Item).toEqual({ pk: "session#req-1", status: "session-created", session, expiresAt: TTL });
+    expect(Item).toEqual({
+      pk: "session#req-1",
+      status: "session-created",
+      session,
+      fingerprint: "fp-1",
+      expiresAt: TTL,
+    });
   });
 
   it("refuses to save without a claim, under another claim's id, or over a saved session", async () => {
@@ -141,7 +192,7 @@ describe("saveSession and redelivery", () => {
 
   it("refuses markPublished when no session was saved", async () => {
     const { store } = await freshStore();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 });
+    await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 });
     expect((await store.markPublished("req-1"))._unsafeUnwrapErr().code).toBe(
       "ConditionalCheckFailedException",
     );
@@ -151,7 +202,9 @@ describe("saveSession and redelivery", () => {
     const { store } = await freshStore();
     await store.saveSession("req-1", session, TTL, await claimed(store, "req-1"));
     expect(
-      (await store.claim("req-1", { leaseMs: LEASE, now: TTL * 1000 + 1000 }))._unsafeUnwrap().state,
+      (
+        await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: TTL * 1000 + 1000 })
+      )._unsafeUnwrap().state,
     ).toBe("claimed");
   });
 });
@@ -161,9 +214,10 @@ describe("release", () => {
     const { store } = await freshStore();
     const claimId = await claimed(store, "req-1");
     expect((await store.release("req-1", claimId))._unsafeUnwrap()).toEqual({ released: true });
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 + 1 }))._unsafeUnwrap().state).toBe(
-      "claimed",
-    );
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + 1 }))._unsafeUnwrap()
+        .state,
+    ).toBe("claimed");
   });
 
   it("never deletes a saved session", async () => {
@@ -171,18 +225,24 @@ describe("release", () => {
     const claimId = await claimed(store, "req-1");
     await store.saveSession("req-1", session, TTL, claimId);
     expect((await store.release("req-1", claimId))._unsafeUnwrap()).toEqual({ released: false });
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap().state).toBe("session");
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrap().state,
+    ).toBe("session");
   });
 
   it("does not release a claim another holder took over", async () => {
     const { store } = await freshStore();
-    const first = (await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrap();
-    await store.claim("req-1", { leaseMs: LEASE, now: T0 + LEASE + 1 });
+    const first = (
+      await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })
+    )._unsafeUnwrap();
+    await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + LEASE + 1 });
     if (first.state !== "claimed") throw new Error("expected a claim");
     expect((await store.release("req-1", first.claimId))._unsafeUnwrap()).toEqual({ released: false });
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 + LEASE + 2 }))._unsafeUnwrap().state).toBe(
-      "in-progress",
-    );
+    expect(
+      (
+        await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 + LEASE + 2 })
+      )._unsafeUnwrap().state,
+    ).toBe("in-progress");
   });
 
   it("is a no-op for an unknown request", async () => {
@@ -196,7 +256,9 @@ describe("failures", () => {
     const store = createSessionStore({
       table: createStateTable({ client: dynamo.client, tableName: "no-such-table" }),
     });
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       kind: "aws",
       service: "dynamodb",
       operation: "PutItem",
@@ -210,7 +272,9 @@ describe("failures", () => {
     await table.doc.send(
       new PutCommand({ TableName: table.tableName, Item: { pk: "session#req-1", status: "weird" } }),
     );
-    expect((await store.claim("req-1", { leaseMs: LEASE, now: T0 }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       code: "UnexpectedItem",
     });
   });

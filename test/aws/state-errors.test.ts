@@ -49,7 +49,9 @@ describe.each(cases)("%s", (code, status, retryable) => {
 
   it("surfaces from every session-store operation", async () => {
     ddb.onAnyCommand().rejects(failure(code, status));
-    expect((await sessions.claim("r", { leaseMs: 1000, now }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await sessions.claim("r", { leaseMs: 1000, fingerprint: "fp-1", now }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       ...expected,
       operation: "PutItem",
     });
@@ -103,7 +105,9 @@ describe("a failure after a refused conditional write", () => {
   it("claim returns the read's failure", async () => {
     ddb.on(PutCommand).rejects(failure("ConditionalCheckFailedException", 400));
     ddb.on(GetCommand).rejects(failure("ThrottlingException", 400));
-    expect((await sessions.claim("r", { leaseMs: 1000, now }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await sessions.claim("r", { leaseMs: 1000, fingerprint: "fp-1", now }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       operation: "GetItem",
       code: "ThrottlingException",
     });

@@ -24,8 +24,8 @@ describe("session store through the local DynamoDB", () => {
       createSessionStore({ table: createStateTable({ client: local.clients().dynamodb, tableName }) }),
     );
     const outcomes = await Promise.all([
-      a!.claim("req-1", { leaseMs: 60_000, now: T0 }),
-      b!.claim("req-1", { leaseMs: 60_000, now: T0 }),
+      a!.claim("req-1", { leaseMs: 60_000, fingerprint: "fp-1", now: T0 }),
+      b!.claim("req-1", { leaseMs: 60_000, fingerprint: "fp-1", now: T0 }),
     ]);
     const winner = outcomes.findIndex((o) => o._unsafeUnwrap().state === "claimed");
     expect(winner).toBeGreaterThanOrEqual(0);
@@ -44,7 +44,9 @@ describe("session store through the local DynamoDB", () => {
       (await [a, b][winner]!.saveSession("req-1", session, T0 / 1000 + 86_400, won.claimId)).isOk(),
     ).toBe(true);
     expect(
-      (await [a, b][1 - winner]!.claim("req-1", { leaseMs: 60_000, now: T0 + 1 }))._unsafeUnwrap(),
+      (
+        await [a, b][1 - winner]!.claim("req-1", { leaseMs: 60_000, fingerprint: "fp-1", now: T0 + 1 })
+      )._unsafeUnwrap(),
     ).toEqual({
       state: "session",
       session,
@@ -58,13 +60,17 @@ describe("session store through the local DynamoDB", () => {
       table: createStateTable({ client: local.clients(3).dynamodb, tableName }),
     });
     local.aws.faults.inject({ service: "dynamodb", operation: "PutItem", error: "throttling", count: 1 });
-    expect((await store.claim("req-1", { leaseMs: 1000, now: T0 }))._unsafeUnwrap().state).toBe("claimed");
+    expect(
+      (await store.claim("req-1", { leaseMs: 1000, fingerprint: "fp-1", now: T0 }))._unsafeUnwrap().state,
+    ).toBe("claimed");
 
     const once = createSessionStore({
       table: createStateTable({ client: local.clients(1).dynamodb, tableName }),
     });
     local.aws.faults.inject({ service: "dynamodb", operation: "PutItem", error: "throttling" });
-    expect((await once.claim("req-2", { leaseMs: 1000, now: T0 }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await once.claim("req-2", { leaseMs: 1000, fingerprint: "fp-1", now: T0 }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       service: "dynamodb",
       operation: "PutItem",
       code: "ThrottlingException",

@@ -24,7 +24,25 @@ describe("parseVerificationRequest", () => {
       requestId: "req-1",
       clientId: "cust-1",
       token: { clientId: "cust-1", locale: "lt", expiryTime: 600, documents: ["PASSPORT"] },
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
     });
+  });
+
+  it("fingerprints the body without the requestId, whatever the order of its keys", () => {
+    const fingerprint = (body: Record<string, unknown>) =>
+      parseVerificationRequest(JSON.stringify(body))._unsafeUnwrap().fingerprint;
+    const base = fingerprint({ requestId: "r", clientId: "c", locale: "lt", documents: ["PASSPORT"] });
+    expect(fingerprint({ documents: ["PASSPORT"], locale: "lt", clientId: "c", requestId: "r" })).toBe(base);
+    expect(fingerprint({ requestId: "other", clientId: "c", locale: "lt", documents: ["PASSPORT"] })).toBe(
+      base,
+    );
+    expect(fingerprint({ requestId: "r", clientId: "c2", locale: "lt", documents: ["PASSPORT"] })).not.toBe(
+      base,
+    );
+    expect(fingerprint({ requestId: "r", clientId: "c", locale: "en", documents: ["PASSPORT"] })).not.toBe(
+      base,
+    );
+    expect(fingerprint({ requestId: "r", clientId: "c", locale: "lt" })).not.toBe(base);
   });
 
   it.each([
@@ -36,6 +54,7 @@ describe("parseVerificationRequest", () => {
     ["no requestId", JSON.stringify({ clientId: "c" }), ["requestId"]],
     ["no clientId", JSON.stringify({ requestId: "r" }), ["clientId"]],
     ["an empty requestId", JSON.stringify({ requestId: "", clientId: "c" }), ["requestId"]],
+    ["a blank requestId", JSON.stringify({ requestId: " \t ", clientId: "c" }), ["requestId"]],
     ["a numeric requestId", JSON.stringify({ requestId: 7, clientId: "c" }), ["requestId"]],
     [
       "a requestId too long",

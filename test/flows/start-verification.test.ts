@@ -151,6 +151,50 @@ describe("one token per requestId", () => {
     for (const event of again) expect(event).toEqual(first);
   });
 
+  it("never gives a reused requestId with another body the earlier session: request-id-conflict, no token", async () => {
+    const { process } = harness();
+    const requestId = unique("req");
+    (await process({ requestId, clientId: "person-a" }))._unsafeUnwrap();
+    const [session] = events();
+
+    const conflict = (await process({ requestId, clientId: "person-b" }))._unsafeUnwrap();
+    const other = (await process({ requestId, clientId: "person-a", locale: "en" }))._unsafeUnwrap();
+
+    expect(conflict).toMatchObject({ outcome: "request-conflict", requestId });
+    expect(other).toMatchObject({ outcome: "request-conflict", requestId });
+    expect(tokenPosts()).toHaveLength(1);
+    const later = events().slice(1);
+    expect(later.map((e) => e.body)).toEqual([
+      expect.objectContaining({
+        type: "verification.failed",
+        reason: "request-id-conflict",
+        clientId: "person-b",
+      }),
+      expect.objectContaining({
+        type: "verification.failed",
+        reason: "request-id-conflict",
+        clientId: "person-a",
+      }),
+    ]);
+    const authToken = session!.body["authToken"] as string;
+    for (const event of later) expect(JSON.stringify(event.body)).not.toContain(authToken);
+    // The original request still gets its own session back.
+    expect((await process({ requestId, clientId: "person-a" }))._unsafeUnwrap().outcome).toBe(
+      "session-republished",
+    );
+  });
+
+  it("refuses a conflicting body while the first is still with Mark ID, without taking its claim", async () => {
+    stack().simulator.control.injectFault({ fault: { type: "latency", ms: 300 }, path: "/api/v2/token" });
+    const requestId = unique("req");
+    const first = harness().process({ requestId, clientId: "person-a" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const conflict = (await harness().process({ requestId, clientId: "person-b" }))._unsafeUnwrap();
+    expect(conflict.outcome).toBe("request-conflict");
+    expect((await first)._unsafeUnwrap().outcome).toBe("session-created");
+    expect(tokenPosts()).toHaveLength(1);
+  });
+
   it("gives back a duplicate that arrives while the first is still with Mark ID, then re-publishes", async () => {
     stack().simulator.control.injectFault({ fault: { type: "latency", ms: 300 }, path: "/api/v2/token" });
     const requestId = unique("req");
@@ -305,7 +349,12 @@ describe("credentials rotated in Mark ID and in Secrets Manager", () => {
 });
 
 describe("session helpers", () => {
-  const request = { requestId: "r", clientId: "c", token: { clientId: "c", expiryTime: 120 } };
+  const request = {
+    requestId: "r",
+    clientId: "c",
+    token: { clientId: "c", expiryTime: 120 },
+    fingerprint: "fp",
+  };
   const token = { authToken: "tok+/=", scanRef: "scan-1", clientId: "c" };
 
   it("falls back to the documented redirect entry point, with the token URL-encoded", () => {

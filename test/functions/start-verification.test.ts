@@ -10,6 +10,7 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHandler, handler } from "../../functions/start-verification";
+import { parseVerificationRequest } from "../../lib/flows/start-verification/request";
 import { TOKEN_PATH } from "../../lib/markid/paths";
 import { logger } from "../../lib/observability/logger";
 import type { Dependencies } from "../../lib/runtime/dependencies";
@@ -58,7 +59,10 @@ const failures = (ids: readonly string[]) => ids.map((itemIdentifier) => ({ item
 
 /** Holds a requestId as another container would while it calls Mark ID. */
 async function claimElsewhere(requestId: string): Promise<void> {
-  const claim = await stack().newContainer().sessions.claim(requestId, { leaseMs: 60_000, now: Date.now() });
+  const { fingerprint } = parseVerificationRequest(body(requestId))._unsafeUnwrap();
+  const claim = await stack()
+    .newContainer()
+    .sessions.claim(requestId, { leaseMs: 60_000, fingerprint, now: Date.now() });
   expect(claim._unsafeUnwrap().state).toBe("claimed");
 }
 

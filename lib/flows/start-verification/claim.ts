@@ -1,6 +1,6 @@
 import { errAsync } from "neverthrow";
 import { createToken } from "./create-token";
-import { republishSession } from "./publish";
+import { publishFailureEvent, republishSession } from "./publish";
 import { givenBackOnAwsError } from "./reports";
 import { publishUnknownOutcome } from "./unknown-outcome";
 import type { VerificationRequest } from "./request";
@@ -22,7 +22,11 @@ export function claimRequest(scope: RecordScope, request: VerificationRequest): 
   const { deps, record } = scope;
   const base = { messageId: record.messageId, requestId: request.requestId };
   return deps.sessions
-    .claim(request.requestId, { leaseMs: record.remainingTimeMs() + LEASE_MARGIN_MS, now: deps.now() })
+    .claim(request.requestId, {
+      leaseMs: record.remainingTimeMs() + LEASE_MARGIN_MS,
+      fingerprint: request.fingerprint,
+      now: deps.now(),
+    })
     .mapErr(givenBackOnAwsError(base, "state-unavailable"))
     .andThen((claim): RecordOutcome => {
       switch (claim.state) {
@@ -36,6 +40,19 @@ export function claimRequest(scope: RecordScope, request: VerificationRequest): 
           });
         case "claimed":
           return createToken(scope, request, claim.claimId);
+        case "conflict":
+          // Another body holds this requestId: its session (another person's authToken) is not
+          // ours to publish, and no token is made for a request that cannot be told apart.
+          return publishFailureEvent(
+            scope,
+            {
+              requestId: request.requestId,
+              clientId: request.clientId,
+              reason: "request-id-conflict",
+              fields: [],
+            },
+            { ...base, outcome: "request-conflict", reason: "requestId reused with a different body" },
+          );
         case "outcome-unknown":
           // An earlier delivery failed the request for an unknown outcome: say so again, and do
           // not spend a credit that may already be spent.

@@ -69,6 +69,7 @@ const FAILURE_EVENT_OUTCOMES: ReadonlySet<AcknowledgedOutcome> = new Set([
   "request-invalid",
   "request-rejected",
   "unknown-outcome-failed",
+  "request-conflict",
 ]);
 
 /** One summary line per record, and the record-level metrics. */

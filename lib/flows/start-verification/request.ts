@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { err, ok, Result } from "neverthrow";
 import * as z from "zod/mini";
 // The modules themselves, not the ../markid/index barrel: the barrel's fraud and AML endpoints
@@ -28,6 +29,11 @@ export interface VerificationRequest {
   readonly clientId: string;
   /** The body without `requestId`, valid for POST /api/v2/token. */
   readonly token: TokenRequest;
+  /**
+   * What the requestId stands for: a hash of the body without it, keys in order. A message that
+   * reuses the requestId with another body (another person) is told apart by it (design.md §4.3).
+   */
+  readonly fingerprint: string;
 }
 
 export interface InvalidVerificationRequest {
@@ -40,7 +46,9 @@ export interface InvalidVerificationRequest {
 }
 
 const envelopeSchema = z.object({
-  requestId: z.string().check(z.minLength(1), z.maxLength(MAX_REQUEST_ID_LENGTH)),
+  requestId: z
+    .string()
+    .check(z.minLength(1), z.maxLength(MAX_REQUEST_ID_LENGTH), z.regex(/\S/, "must not be blank")),
   clientId: z.string(),
 });
 
@@ -77,6 +85,7 @@ export function parseVerificationRequest(
         requestId: envelope.data.requestId,
         clientId: envelope.data.clientId,
         token: candidate,
+        fingerprint: fingerprintOf(tokenFields),
       });
     });
 }
@@ -90,7 +99,7 @@ function invalid(
   return {
     kind: "invalid-verification-request",
     issues,
-    ...(typeof requestId === "string" && requestId.length > 0 && requestId.length <= MAX_REQUEST_ID_LENGTH
+    ...(typeof requestId === "string" && requestId.trim() !== "" && requestId.length <= MAX_REQUEST_ID_LENGTH
       ? { requestId }
       : {}),
     ...(typeof clientId === "string" && clientId.length > 0 && clientId.length <= MAX_ECHOED_CLIENT_ID_LENGTH
@@ -107,4 +116,18 @@ function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>
 function uniqueByPath(issues: readonly FieldIssue[]): readonly FieldIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => !seen.has(issue.path) && seen.add(issue.path));
+}
+
+/** SHA-256 of the body's canonical JSON (object keys sorted at every level), hex. */
+function fingerprintOf(body: Readonly<Record<string, unknown>>): string {
+  return createHash("sha256").update(JSON.stringify(body, sortedKeys)).digest("hex");
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!isJsonObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, value[key]]),
+  );
 }

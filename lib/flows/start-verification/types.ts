@@ -69,7 +69,9 @@ export type AcknowledgedOutcome =
   /** Mark ID refused the request's data: verification.failed published. */
   | "request-rejected"
   /** The token call's outcome is unknown and MARKID_TOKEN_UNKNOWN_OUTCOME=fail: verification.failed published. */
-  | "unknown-outcome-failed";
+  | "unknown-outcome-failed"
+  /** The requestId is held for another body: verification.failed (request-id-conflict) published. */
+  | "request-conflict";
 
 export type GivenBackOutcome =
   /** Too little time left in the invocation to start it. */
