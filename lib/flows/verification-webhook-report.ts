@@ -52,6 +52,7 @@ function rejectionDetails(outcome: Extract<WebhookOutcome, { kind: "rejected" }>
       return { reason: outcome.reason, fields: outcome.fields };
     case "signature-missing":
     case "malformed-body":
+    case "too-deep":
       return { reason: outcome.reason };
   }
 }

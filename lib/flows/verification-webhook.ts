@@ -1,4 +1,4 @@
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { err, errAsync, ok, okAsync, type ResultAsync } from "neverthrow";
 import type { AwsError } from "../aws/aws-error";
 import type { CredentialsError } from "../aws/credentials";
 import { deliveryKey, type DeliveryIdentity, type DeliveryStore } from "../aws/delivery-store";
@@ -8,6 +8,7 @@ import {
   type VerificationResult,
   type WebhookPayloadError,
 } from "../markid/webhook-payload";
+import { exceedsJsonDepth } from "../markid/json-depth";
 import { verifyWebhookSignature } from "../markid/webhook-signature";
 import type { VerificationCompletedEvent } from "../messages";
 import { toCompletedEvent } from "./verification-webhook-event";
@@ -66,6 +67,7 @@ export type WebhookRefused =
       readonly keyRefreshed: boolean;
     }
   | { readonly kind: "rejected"; readonly reason: "malformed-body" }
+  | { readonly kind: "rejected"; readonly reason: "too-deep" }
   | {
       readonly kind: "rejected";
       readonly reason: "invalid-payload";
@@ -86,6 +88,14 @@ export type WebhookRefused =
 
 export type WebhookOutcome = WebhookHandled | WebhookRefused;
 
+/**
+ * Deeper than any result Mark ID documents (about 6 levels) by a wide margin, and far below what
+ * overflows the stack when the event is serialised: a signed body nested past it is refused with
+ * 400, since every resend would fail the same way.
+ */
+const MAX_JSON_DEPTH = 64;
+const TOO_DEEP: WebhookRefused = { kind: "rejected", reason: "too-deep" };
+
 export function processVerificationWebhook(
   request: WebhookHttpRequest,
   deps: WebhookFlowDependencies,
@@ -101,6 +111,7 @@ export function processVerificationWebhook(
       .asyncAndThen((raw) =>
         authenticate(raw, findHeader(request.headers, settings.signatureHeader), deps.signingKey),
       )
+      .andThen((raw) => (exceedsJsonDepth(raw, MAX_JSON_DEPTH) ? err(TOO_DEEP) : ok(raw)))
       // Parsed and reduced to what the rest of the flow needs in one synchronous step: only the
       // delivery's identity and its event travel on through the promise chain, not the whole
       // parsed payload (AML and document data can be tens of KB, bench/webhook-parse.ts).

@@ -24,6 +24,7 @@ export function webhookReply(
         case "signature-mismatch":
           return json(401, { error: "invalid signature" });
         case "malformed-body":
+        case "too-deep":
         case "invalid-payload":
           return json(400, { error: "malformed payload" });
       }
