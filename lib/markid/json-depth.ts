@@ -8,6 +8,7 @@
 export function exceedsJsonDepth(text: Uint8Array, maxDepth: number): boolean {
   const QUOTE = 0x22;
   const BACKSLASH = 0x5c;
+  const [OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY] = [0x7b, 0x7d, 0x5b, 0x5d];
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
@@ -17,19 +18,13 @@ export function exceedsJsonDepth(text: Uint8Array, maxDepth: number): boolean {
       else if (byte === QUOTE) inString = false;
       continue;
     }
-    switch (byte) {
-      case QUOTE:
-        inString = true;
-        break;
-      case 0x7b: // {
-      case 0x5b: // [
-        depth += 1;
-        if (depth > maxDepth) return true;
-        break;
-      case 0x7d: // }
-      case 0x5d: // ]
-        depth -= 1;
-        break;
+    if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      depth += 1;
+      if (depth > maxDepth) return true;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      depth -= 1;
     }
   }
   return false;
