@@ -29,6 +29,7 @@ interface Resource {
 }
 interface Template {
   readonly Resources: Record<string, Resource>;
+  readonly Conditions?: Record<string, unknown>;
   readonly Outputs: Record<string, { readonly Value: unknown }>;
 }
 interface Statement {
@@ -370,6 +371,24 @@ describe("triggers", () => {
     const integration = resource(integrationId, "AWS::ApiGatewayV2::Integration");
     expect(integration.IntegrationUri).toEqual(arnOf("VerificationWebhookLambdaFunction"));
     expect(integration.PayloadFormatVersion).toBe("2.0");
+  });
+
+  it("bounds the public webhook: stage throttling and a reserved concurrency that 0 switches off", () => {
+    const stage = resource("HttpApiStage", "AWS::ApiGatewayV2::Stage");
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    const reserved = resource(
+      "VerificationWebhookLambdaFunction",
+      "AWS::Lambda::Function",
+    ).ReservedConcurrentExecutions;
+    expect(reserved).toEqual({ "Fn::If": ["ReserveWebhookConcurrency", 10, { Ref: "AWS::NoValue" }] });
+    // Reserved while the param's text differs from "0" (compared as text: Fn::Equals compares strings).
+    expect(template.Conditions?.["ReserveWebhookConcurrency"]).toEqual({
+      "Fn::Not": [{ "Fn::Equals": ["n10", "n0"] }],
+    });
+    // The other functions keep the account's unreserved pool.
+    for (const id of ["StartVerificationLambdaFunction", "CheckCredentialsLambdaFunction"]) {
+      expect(resource(id, "AWS::Lambda::Function").ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 
   it("runs checkCredentials every 15 minutes", () => {
