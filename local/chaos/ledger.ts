@@ -372,7 +372,7 @@ function webhookFigures(
   const byBody = new Map<string, WebhookDelivery[]>();
   const nonOk: Record<string, number> = {};
   for (const delivery of o.webhooks) {
-    if (delivery.status === "skipped") continue;
+    if (delivery.status === "skipped" || delivery.status === "dropped") continue;
     const attempts = byBody.get(delivery.body) ?? [];
     attempts.push(delivery);
     byBody.set(delivery.body, attempts);

@@ -33,6 +33,10 @@ export function createControl(core: SimulatorCore): SimulatorControl {
     clearRequests: () => core.requestLog.clear(),
     webhooks: () => core.webhooks.list(),
     clearWebhooks: () => core.webhooks.clear(),
+    dropWebhooks(count) {
+      if (!Number.isInteger(count) || count < 0) throw new RangeError("count must be an integer >= 0");
+      core.webhooks.dropNext(count);
+    },
     verification(scanRef) {
       const verification = core.state.get(scanRef);
       return verification === undefined ? undefined : structuredClone(verification);
@@ -53,6 +57,7 @@ const balance = z.object({ balance: z.int().min(0) });
 const rateLimit = z.object({ requestsPerSecond: z.number().positive().nullable() });
 const webhookUrl = z.object({ url: z.url().nullable() });
 const scanRef = z.object({ scanRef: z.string().min(1) });
+const dropCount = z.object({ count: z.int().min(0) });
 
 type Endpoint = (input: { query: URLSearchParams; json: () => unknown }) => Reply | Promise<Reply>;
 
@@ -105,6 +110,10 @@ export function createControlHttp(control: SimulatorControl) {
       control.clearWebhooks();
       return ok();
     },
+    "POST /__control/webhooks/drop": withBody(dropCount, (value) => {
+      control.dropWebhooks(value.count);
+      return ok();
+    }),
     "POST /__control/webhooks/flush": async () => {
       await control.flushWebhooks();
       return ok();

@@ -78,8 +78,11 @@ export interface WebhookDelivery {
   url: string;
   body: string;
   signature: string;
-  /** Addition: "skipped" when no webhook URL was configured (recorded, not sent). */
-  status: number | "error" | "skipped";
+  /**
+   * Addition: "skipped" when no webhook URL was configured (recorded, not sent); "dropped" when a
+   * dropWebhooks fault lost it with all its resends (recorded, never sent).
+   */
+  status: number | "error" | "skipped" | "dropped";
   at: number;
   /** Addition: 1 for the first attempt, 2.. for resends of the same body. */
   attempt: number;
@@ -106,6 +109,12 @@ export interface SimulatorControl {
   expire(scanRef: string): boolean;
   /** Addition: forget recorded webhook deliveries. */
   clearWebhooks(): void;
+  /**
+   * Addition: a fault of Mark ID's side: the next `count` webhooks are lost outright, resends
+   * included (recorded as "dropped", never sent), as when its resend window passes during an
+   * outage of ours. 0 clears it.
+   */
+  dropWebhooks(count: number): void;
   /** Addition: the code /fraud/send-sms "sent" for this request_id; undefined when unknown. */
   smsCode(requestId: string): string | undefined;
 }

@@ -24,19 +24,25 @@ export class WebhookSender {
   private readonly deliveries: WebhookDelivery[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly stop = new AbortController();
+  private toDrop = 0;
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
-  /** Schedule a delivery; returns at once. `url` null records the body as "skipped". */
+  /**
+   * Schedule a delivery; returns at once. `url` null records the body as "skipped"; a delivery
+   * dropped by `dropNext` is recorded as "dropped" and never sent.
+   */
   send(url: string | null, payload: unknown): void {
     const body = Buffer.from(JSON.stringify(payload));
     const signature = signBody(body, this.options.signingKey);
-    if (url === null) {
+    if (url === null || this.toDrop > 0) {
+      const dropped = url !== null;
+      if (dropped) this.toDrop -= 1;
       this.deliveries.push({
-        url: "",
+        url: url ?? "",
         body: body.toString(),
         signature,
-        status: "skipped",
+        status: dropped ? "dropped" : "skipped",
         at: Date.now(),
         attempt: 1,
       });
@@ -47,6 +53,11 @@ export class WebhookSender {
       .then(() => this.deliver(url, body, signature))
       .finally(() => this.pending.delete(task));
     this.pending.add(task);
+  }
+
+  /** The next `count` webhooks are lost with all their resends. */
+  dropNext(count: number): void {
+    this.toDrop = Math.max(0, Math.floor(count));
   }
 
   list(): readonly WebhookDelivery[] {

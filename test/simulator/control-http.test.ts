@@ -110,6 +110,20 @@ describe("HTTP control surface", () => {
     expect((await control("GET", "/verification?scanRef=nope")).status).toBe(404);
   });
 
+  it("drops the next webhooks on request, and refuses a count that is not a whole number", async () => {
+    expect((await control("POST", "/webhook-url", { url: receiver.url })).status).toBe(200);
+    const start = receiver.received.length;
+    expect((await control("POST", "/webhooks/drop", { count: 1 })).status).toBe(200);
+    const scanRef = str((await createToken(sim))["scanRef"]);
+    expect((await control("POST", "/expire", { scanRef })).status).toBe(200);
+    expect((await control("POST", "/webhooks/flush")).status).toBe(200);
+    expect(receiver.received.length).toBe(start);
+    const deliveries = (await control("GET", "/webhooks")).json as { body: string; status: unknown }[];
+    expect(deliveries.filter((d) => d.body.includes(scanRef)).map((d) => d.status)).toEqual(["dropped"]);
+    expect((await control("POST", "/webhooks/drop", { count: -1 })).status).toBe(400);
+    expect((await control("POST", "/webhooks/drop", { count: 1.5 })).status).toBe(400);
+  });
+
   it("answers unknown control endpoints and bad JSON clearly", async () => {
     expect((await control("GET", "/nothing")).status).toBe(404);
     const response = await fetch(`${sim.url}/__control/token-balance`, { method: "POST", body: "{" });

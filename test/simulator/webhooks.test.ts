@@ -214,6 +214,26 @@ describe("delivery", () => {
     }
   });
 
+  it("loses the next webhooks outright when told to drop them, resends included, then sends again", async () => {
+    const start = receiver.received.length;
+    sim.control.dropWebhooks(2);
+    const lost = [await dummy("APPROVED"), await dummy("DENIED")];
+    const delivered = await dummy("SUSPECTED");
+    expect(receiver.received.length - start).toBe(1);
+    for (const { scanRef } of lost) {
+      const attempts = sim.control.webhooks().filter((entry) => entry.body.includes(scanRef));
+      expect(attempts.map((entry) => entry.status)).toEqual(["dropped"]);
+      // The result itself is not lost at Mark ID: its status endpoint still tells it.
+      expect(sim.control.verification(scanRef)).toMatchObject({
+        status: lost[0]!.scanRef === scanRef ? "APPROVED" : "DENIED",
+      });
+    }
+    expect(sim.control.webhooks().filter((entry) => entry.body.includes(delivered.scanRef))).toEqual([
+      expect.objectContaining({ status: 200 }),
+    ]);
+    expect(() => sim.control.dropWebhooks(-1)).toThrow(RangeError);
+  });
+
   it("records the webhook as skipped when no URL is set, and sends once one is set", async () => {
     const local = await startSimulator({
       webhookSigningKey: SIGNING_KEY,
