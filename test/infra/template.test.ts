@@ -409,6 +409,25 @@ describe("alarms", () => {
     expect(alarm.Threshold).toBe(0);
   };
 
+  it("fires when the webhook answers 5xx, from the HTTP API's own metric", () => {
+    const webhook5xx = alarms().filter((a) => a.Namespace === "AWS/ApiGateway" && a.MetricName === "5xx");
+    expect(webhook5xx).toHaveLength(1);
+    expect(webhook5xx[0]!.Dimensions).toEqual([
+      { Name: "ApiId", Value: ref("HttpApi") },
+      { Name: "Stage", Value: "$default" },
+    ]);
+    notifiesAlerts(webhook5xx[0]!);
+  });
+
+  it("fires when a request has waited in the queue past the age threshold", () => {
+    const age = alarms().filter((a) => a.MetricName === "ApproximateAgeOfOldestMessage");
+    expect(age.map((a) => a.Dimensions)).toEqual([
+      [{ Name: "QueueName", Value: { "Fn::GetAtt": ["RequestQueue", "QueueName"] } }],
+    ]);
+    expect(age[0]!.AlarmActions).toEqual([ref("AlertsTopic")]);
+    expect(age[0]!.Threshold).toBe(900);
+  });
+
   it("fires when the dead-letter queue holds a message", () => {
     const dlq = alarms().filter(
       (a) =>
