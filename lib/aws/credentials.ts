@@ -2,7 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/clien
 import { okAsync, type ResultAsync } from "neverthrow";
 import type { CredentialsUnavailableError, MarkIdError } from "../markid/errors";
 import { describeAwsError, fromAwsPromise, type AwsError } from "./aws-error";
-import { singleFlight } from "../resilience/single-flight";
+import { singleFlight } from "./single-flight";
 import { parseMarkIdSecret, type MarkIdSecret, type SecretMalformedError } from "./markid-secret";
 
 export type { MarkIdSecret } from "./markid-secret";

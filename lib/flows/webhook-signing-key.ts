@@ -1,6 +1,6 @@
 import { okAsync, type ResultAsync } from "neverthrow";
 import type { CredentialsError, CredentialsProvider } from "../aws/credentials";
-import { singleFlight } from "../resilience/single-flight";
+import { singleFlight } from "../aws/single-flight";
 
 /** The webhook signing key, read through the container's credentials cache. */
 export interface SigningKeySource {

@@ -1,6 +1,6 @@
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
-import { singleFlight } from "../../lib/resilience/single-flight";
+import { singleFlight } from "../../lib/aws/single-flight";
 
 describe("singleFlight", () => {
   it("shares one call among concurrent callers, and starts a new one once it has ended", async () => {
