@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createStartVerificationFlow, type StartVerificationOptions } from "../lib/flows/start-verification";
-import { processVerificationRecord } from "../lib/flows/start-verification/observe";
+import { processVerificationRecord } from "../lib/flows/start-verification/record";
 import { createConcurrencyLimit } from "../lib/resilience/concurrency";
 import { dependenciesFromEnvironment, type Dependencies } from "../lib/runtime/dependencies";
 import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
