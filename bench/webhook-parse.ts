@@ -92,7 +92,11 @@ export async function run(): Promise<FigureResult[]> {
   };
   const deps: WebhookFlowDependencies = {
     signingKey: { current: () => okAsync(SIGNING_KEY), refreshAfterMismatch: () => okAsync(SIGNING_KEY) },
-    deliveries: { isDelivered: () => okAsync(false), markDelivered: () => okAsync(undefined) },
+    deliveries: {
+      claim: () => okAsync("claimed" as const),
+      markDelivered: () => okAsync(undefined),
+      release: () => okAsync(undefined),
+    },
     notifier: { publishEvent: () => okAsync(undefined) },
   };
   const settings = { maxBodyBytes: 262_144, signatureHeader: HEADER };

@@ -1,15 +1,18 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { ResultAsync } from "neverthrow";
-import { fromAwsPromise, type AwsError } from "./aws-error";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
 
 /*
  * Webhook deduplication (design.md §4.1): Mark ID resends a result until it gets a 2xx, and a
- * duplicate is a delivery with the same scanRef, `final` and overall status. The flow checks
- * `isDelivered`, publishes, and only then `markDelivered` — so a resend after a failed publish is
- * processed again. Two concurrent deliveries of one result may both publish: subscribers get
- * at-least-once events either way (SNS itself is at-least-once), and an unconditional mark keeps
- * this store a single cheap write.
+ * duplicate is a delivery with the same scanRef, `final` and overall status, whether it comes later
+ * or at the same moment as the first. A delivery is claimed with one conditional write before its
+ * event is published, so of concurrent copies exactly one publishes; it is marked delivered only
+ * once the event is out, and a failed publish releases the claim, so a resend is processed again.
+ *
+ * Item `delivery#<key>`: (absent) --claim--> publishing {leaseUntil} --markDelivered--> delivered;
+ * publishing --release--> (absent); a publishing claim past its lease (the holder died) or any item
+ * past its TTL may be claimed again.
  */
 
 export interface DeliveryIdentity {
@@ -23,9 +26,14 @@ export function deliveryKey(delivery: DeliveryIdentity): string {
   return JSON.stringify([delivery.scanRef, delivery.final, delivery.overall]);
 }
 
+/** What a claim found: ours to publish, published already, or being published by another call. */
+export type DeliveryClaim = "claimed" | "delivered" | "in-progress";
+
 export interface DeliveryStore {
-  isDelivered(key: string): ResultAsync<boolean, AwsError>;
+  claim(key: string): ResultAsync<DeliveryClaim, AwsError>;
   markDelivered(key: string, ttlSeconds: number): ResultAsync<void, AwsError>;
+  /** Drops our claim after a failed publish, so the resend publishes. */
+  release(key: string): ResultAsync<void, AwsError>;
 }
 
 export interface DeliveryStoreOptions {
@@ -34,14 +42,54 @@ export interface DeliveryStoreOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Longer than the webhook can run (its timeout is 10 s), so a live holder is never overtaken, and
+ * short enough that a delivery whose holder died is published on one of Mark ID's later resends.
+ */
+const CLAIM_LEASE_MS = 15_000;
+
+const STATUS = { publishing: "publishing", delivered: "delivered" } as const;
+
 export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStore {
   const { table } = options;
   const now = options.now ?? Date.now;
   const pk = (key: string) => stateKey("delivery", key);
 
+  const put = (key: string, at: number) => {
+    const leaseUntil = at + CLAIM_LEASE_MS;
+    return fromAwsPromise("dynamodb", "PutItem", () =>
+      table.doc.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: { pk: pk(key), status: STATUS.publishing, leaseUntil, expiresAt: toEpochSeconds(leaseUntil) },
+          ConditionExpression:
+            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :publishing AND leaseUntil < :now)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":nowSeconds": Math.floor(at / 1000),
+            ":publishing": STATUS.publishing,
+            ":now": at,
+          },
+        }),
+      ),
+    );
+  };
+
   return {
-    isDelivered(key) {
-      return readStateItem(table, pk(key)).map((item) => item !== undefined && !isExpired(item, now()));
+    claim(key) {
+      const at = now();
+      return put(key, at)
+        .map((): DeliveryClaim => "claimed")
+        .orElse((error) => {
+          if (!isConditionalCheckFailed(error)) return errAsync(error);
+          // Someone holds the item: read what it holds (no ReturnValuesOnConditionCheckFailure in
+          // dynalite). An item that went away in between is being handled by someone: in progress.
+          return readStateItem(table, pk(key)).map((item): DeliveryClaim => {
+            if (item === undefined || isExpired(item, at)) return "in-progress";
+            // Items written before claims existed carry no status: they were delivered.
+            return item["status"] === STATUS.publishing ? "in-progress" : "delivered";
+          });
+        });
     },
     markDelivered(key, ttlSeconds) {
       const at = now();
@@ -51,12 +99,28 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
             TableName: table.tableName,
             Item: {
               pk: pk(key),
+              status: STATUS.delivered,
               deliveredAt: new Date(at).toISOString(),
               expiresAt: toEpochSeconds(at) + ttlSeconds,
             },
           }),
         ),
       ).map(() => undefined);
+    },
+    release(key) {
+      return fromAwsPromise("dynamodb", "DeleteItem", () =>
+        table.doc.send(
+          new DeleteCommand({
+            TableName: table.tableName,
+            Key: { pk: pk(key) },
+            ConditionExpression: "#status = :publishing",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":publishing": STATUS.publishing },
+          }),
+        ),
+      )
+        .map(() => undefined)
+        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
     },
   };
 }

@@ -30,6 +30,11 @@ export function reportWebhookOutcome(outcome: WebhookOutcome): void {
           reason: outcome.reason,
           error: describeCredentialsError(outcome.error),
         });
+      } else if (outcome.reason === "delivery-in-progress") {
+        logger.warn("webhook not processed: a concurrent copy is being published (Mark ID will resend)", {
+          reason: outcome.reason,
+          ...outcome.delivery,
+        });
       } else {
         logger.error("webhook not processed: publish failed (Mark ID will resend)", {
           reason: outcome.reason,

@@ -1,7 +1,12 @@
 import { err, errAsync, ok, okAsync, type ResultAsync } from "neverthrow";
 import type { AwsError } from "../aws/aws-error";
 import type { CredentialsError } from "../aws/credentials";
-import { deliveryKey, type DeliveryIdentity, type DeliveryStore } from "../aws/delivery-store";
+import {
+  deliveryKey,
+  type DeliveryClaim,
+  type DeliveryIdentity,
+  type DeliveryStore,
+} from "../aws/delivery-store";
 import type { Notifier } from "../aws/notifier";
 import {
   parseWebhookBody,
@@ -42,7 +47,7 @@ export interface WebhookFlowSettings {
 
 /** Something that went wrong on the way but did not stop the delivery (logged and counted). */
 export type WebhookWarning =
-  /** The dedupe record could not be read: published anyway (subscribers get at-least-once events). */
+  /** The delivery could not be claimed: published anyway (subscribers get at-least-once events). */
   | { readonly kind: "dedupe-check-failed"; readonly error: AwsError }
   /** Published, but not recorded as delivered: a resend would publish it again. */
   | { readonly kind: "mark-delivered-failed"; readonly error: AwsError };
@@ -84,6 +89,12 @@ export type WebhookRefused =
       readonly reason: "publish-failed";
       readonly delivery: DeliveryIdentity;
       readonly error: AwsError;
+    }
+  /** A concurrent copy of this result is being published: the resend finds it delivered. */
+  | {
+      readonly kind: "unavailable";
+      readonly reason: "delivery-in-progress";
+      readonly delivery: DeliveryIdentity;
     };
 
 export type WebhookOutcome = WebhookHandled | WebhookRefused;
@@ -177,10 +188,12 @@ function toDelivery(result: VerificationResult): ParsedDelivery {
 }
 
 /*
- * Publish first, mark second (design.md §4.1): a delivery is remembered only once its event is
- * out, so a resend after a failed publish is processed again. The dedupe read failing does not
- * stop the delivery: Mark ID resends only a few times, and losing a result is worse than a
- * duplicate event, which subscribers must tolerate anyway (SNS is at-least-once).
+ * Claim, publish, mark (design.md §4.1): of concurrent copies of one result exactly one claims it
+ * and publishes; a copy that finds it being published gets 503 (Mark ID resends, and the resend
+ * finds it delivered), and a failed publish releases the claim so the resend publishes. The claim
+ * failing (DynamoDB down) does not stop the delivery: Mark ID resends only a few times, and losing
+ * a result is worse than a duplicate event, which subscribers must tolerate anyway (SNS is
+ * at-least-once).
  */
 function record(
   { delivery, event }: ParsedDelivery,
@@ -188,21 +201,30 @@ function record(
 ): ResultAsync<WebhookHandled, WebhookRefused> {
   const key = deliveryKey(delivery);
   return deps.deliveries
-    .isDelivered(key)
-    .map((delivered): { delivered: boolean; warnings: WebhookWarning[] } => ({ delivered, warnings: [] }))
+    .claim(key)
+    .map((claim): { claim: DeliveryClaim; warnings: WebhookWarning[] } => ({ claim, warnings: [] }))
     .orElse((error) =>
-      okAsync({ delivered: false, warnings: [{ kind: "dedupe-check-failed" as const, error }] }),
+      okAsync({ claim: "claimed" as const, warnings: [{ kind: "dedupe-check-failed" as const, error }] }),
     )
-    .andThen(({ delivered, warnings }): ResultAsync<WebhookHandled, WebhookRefused> => {
-      if (delivered) return okAsync({ kind: "duplicate", delivery });
+    .andThen(({ claim, warnings }): ResultAsync<WebhookHandled, WebhookRefused> => {
+      if (claim === "delivered") return okAsync({ kind: "duplicate", delivery });
+      if (claim === "in-progress")
+        return errAsync({ kind: "unavailable", reason: "delivery-in-progress", delivery });
       return deps.notifier
         .publishEvent(event)
-        .mapErr((error): WebhookRefused => ({
-          kind: "unavailable",
-          reason: "publish-failed",
-          delivery,
-          error,
-        }))
+        .orElse((error) =>
+          deps.deliveries
+            .release(key)
+            .orElse(() => okAsync(undefined))
+            .andThen(() =>
+              errAsync<never, WebhookRefused>({
+                kind: "unavailable",
+                reason: "publish-failed",
+                delivery,
+                error,
+              }),
+            ),
+        )
         .andThen(() =>
           deps.deliveries
             .markDelivered(key, WEBHOOK_DEDUPE_TTL_SECONDS)

@@ -31,23 +31,49 @@ describe("deliveryKey", () => {
 });
 
 describe("delivery store", () => {
-  it("knows a delivery only after it was marked", async () => {
+  const KEY = deliveryKey({ scanRef: "scan-1", final: true, overall: "APPROVED" });
+
+  it("lets one claim a delivery, tells the others it is in progress, then delivered once marked", async () => {
+    const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => T0 });
+    const claims = await Promise.all([1, 2, 3, 4, 5].map(() => store.claim(KEY)));
+    expect(claims.map((c) => c._unsafeUnwrap()).sort()).toEqual([
+      "claimed",
+      "in-progress",
+      "in-progress",
+      "in-progress",
+      "in-progress",
+    ]);
+    expect((await store.markDelivered(KEY, 3600)).isOk()).toBe(true);
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("delivered");
+    // Another result of the same scanRef is a delivery of its own.
+    expect(
+      (
+        await store.claim(deliveryKey({ scanRef: "scan-1", final: false, overall: "APPROVED" }))
+      )._unsafeUnwrap(),
+    ).toBe("claimed");
+  });
+
+  it("releases a claim so a resend claims again, but never releases a delivered mark", async () => {
+    const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => T0 });
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
+    expect((await store.release(KEY)).isOk()).toBe(true);
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
+    await store.markDelivered(KEY, 3600);
+    expect((await store.release(KEY)).isOk()).toBe(true);
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("delivered");
+  });
+
+  it("lets a claim whose holder died be taken after its lease, and forgets a mark past its TTL", async () => {
     let now = T0;
     const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => now });
-    const key = deliveryKey({ scanRef: "scan-1", final: true, overall: "APPROVED" });
-    const other = deliveryKey({ scanRef: "scan-1", final: false, overall: "APPROVED" });
-
-    expect((await store.isDelivered(key))._unsafeUnwrap()).toBe(false);
-    expect((await store.markDelivered(key, 3600)).isOk()).toBe(true);
-    expect((await store.isDelivered(key))._unsafeUnwrap()).toBe(true);
-    expect((await store.isDelivered(other))._unsafeUnwrap()).toBe(false);
-
-    // Marking again (a concurrent duplicate) is harmless.
-    expect((await store.markDelivered(key, 3600)).isOk()).toBe(true);
-
-    // Past its TTL the mark no longer counts, even if DynamoDB has not deleted it yet.
-    now = T0 + 3600 * 1000 + 1000;
-    expect((await store.isDelivered(key))._unsafeUnwrap()).toBe(false);
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
+    now = T0 + 5_000;
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("in-progress");
+    now = T0 + 16_000;
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
+    await store.markDelivered(KEY, 3600);
+    now += 3600 * 1000 + 1000;
+    expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
   });
 
   it("is shared between containers", async () => {
@@ -58,15 +84,15 @@ describe("delivery store", () => {
     });
     const key = deliveryKey({ scanRef: "scan-9", final: true, overall: "DENIED" });
     await a.markDelivered(key, 60);
-    expect((await b.isDelivered(key))._unsafeUnwrap()).toBe(true);
+    expect((await b.claim(key))._unsafeUnwrap()).toBe("delivered");
   });
 
   it("reports a missing table as an error value", async () => {
     const store = createDeliveryStore({
       table: createStateTable({ client: dynamo.client, tableName: "missing" }),
     });
-    expect((await store.isDelivered("k"))._unsafeUnwrapErr()).toMatchObject({
-      operation: "GetItem",
+    expect((await store.claim("k"))._unsafeUnwrapErr()).toMatchObject({
+      operation: "PutItem",
       code: "ResourceNotFoundException",
     });
     expect((await store.markDelivered("k", 60))._unsafeUnwrapErr()).toMatchObject({

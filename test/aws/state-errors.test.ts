@@ -80,9 +80,9 @@ describe.each(cases)("%s", (code, status, retryable) => {
 
   it("surfaces from the delivery store and the alert state", async () => {
     ddb.onAnyCommand().rejects(failure(code, status));
-    expect((await deliveries.isDelivered("k"))._unsafeUnwrapErr()).toMatchObject({
+    expect((await deliveries.claim("k"))._unsafeUnwrapErr()).toMatchObject({
       ...expected,
-      operation: "GetItem",
+      operation: "PutItem",
     });
     expect((await deliveries.markDelivered("k", 60))._unsafeUnwrapErr()).toMatchObject({
       ...expected,

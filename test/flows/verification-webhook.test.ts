@@ -94,19 +94,26 @@ describe("deduplication by scanRef, final and overall status", () => {
     expect(eventsFor(scanRef)[0]).toMatchObject({ clientId: "42", fraudTags: [], autoFace: null });
   });
 
-  it("publishes anyway, with a warning, when the dedupe record cannot be read", async () => {
+  it("publishes one of five identical deliveries arriving at once; the others get 503 or duplicate, and resends are duplicates", async () => {
     const deps = flowDependencies();
     const { body, headers } = delivery();
     const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
-    stack().aws.faults.inject({ service: "dynamodb", operation: "GetItem", error: "internal" });
 
-    const outcome = await run({ body, headers }, deps);
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => run({ body, headers }, deps)));
 
-    expect(outcome).toMatchObject({ kind: "accepted", warnings: [{ kind: "dedupe-check-failed" }] });
+    expect(outcomes.filter((o) => o.kind === "accepted")).toHaveLength(1);
+    // Each other copy found it being published (503: Mark ID resends) or already published (200).
+    for (const other of outcomes.filter((o) => o.kind !== "accepted")) {
+      expect(
+        other.kind === "duplicate" || ("reason" in other && other.reason === "delivery-in-progress"),
+      ).toBe(true);
+    }
+    expect(eventsFor(scanRef)).toHaveLength(1);
+    expect((await run({ body, headers }, deps)).kind).toBe("duplicate");
     expect(eventsFor(scanRef)).toHaveLength(1);
   });
 
-  it("still accepts when the delivery cannot be marked, and a resend publishes again", async () => {
+  it("publishes anyway, with warnings, when DynamoDB refuses the claim and the mark; a resend publishes again", async () => {
     const deps = flowDependencies();
     const { body, headers } = delivery();
     const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
@@ -114,15 +121,19 @@ describe("deduplication by scanRef, final and overall status", () => {
 
     expect(await run({ body, headers }, deps)).toMatchObject({
       kind: "accepted",
-      warnings: [{ kind: "mark-delivered-failed", error: { service: "dynamodb", operation: "PutItem" } }],
+      warnings: [
+        { kind: "dedupe-check-failed", error: { service: "dynamodb", operation: "PutItem" } },
+        { kind: "mark-delivered-failed", error: { service: "dynamodb", operation: "PutItem" } },
+      ],
     });
+    expect(eventsFor(scanRef)).toHaveLength(1);
     stack().aws.faults.clear();
     expect(await run({ body, headers }, deps)).toMatchObject({ kind: "accepted", warnings: [] });
     expect(eventsFor(scanRef)).toHaveLength(2);
     expect((await run({ body, headers }, deps)).kind).toBe("duplicate");
   });
 
-  it("does not mark a delivery whose publish failed", async () => {
+  it("releases the claim of a delivery whose publish failed, so its resend publishes", async () => {
     const deps = flowDependencies();
     const { body, headers } = delivery();
     stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
