@@ -9,6 +9,8 @@ export type {
   Endpoint,
   EndpointSpec,
   RequestOf,
+  RequestSpec,
+  RequestValidator,
   ResponseOf,
   ResponseSpec,
   Schema,
