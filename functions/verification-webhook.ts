@@ -8,7 +8,8 @@ import { logger } from "../lib/observability/logger";
 import { dependencies, type Dependencies } from "../lib/runtime/dependencies";
 
 /**
- * POST /markid/webhook (API Gateway HTTP API, payload v2): Mark ID's signed verification result.
+ * POST /markid/webhook (API Gateway HTTP API, payload v2): Mark ID's signed verification result,
+ * or another signed notification (published as markid.notification).
  * 200 accepted or duplicate; 401 bad or missing signature; 400 malformed; 413 too large; 503 when
  * the result could not be recorded now (signing key unreadable, publish failed), so Mark ID resends.
  */
@@ -39,7 +40,12 @@ export function createVerificationWebhookHandler(container: () => Dependencies):
         const deps = container();
         const processing = processVerificationWebhook(
           { body: event.body, isBase64Encoded: event.isBase64Encoded, headers: event.headers },
-          { signingKey: signingKeyOf(deps), deliveries: deps.deliveries, notifier: deps.notifier },
+          {
+            signingKey: signingKeyOf(deps),
+            deliveries: deps.deliveries,
+            notifier: deps.notifier,
+            now: deps.now,
+          },
           {
             maxBodyBytes: deps.config.WEBHOOK_MAX_BODY_BYTES,
             signatureHeader: deps.config.MARKID_SIGNATURE_HEADER,
@@ -73,6 +79,7 @@ export const handler: WebhookHandler = createVerificationWebhookHandler(dependen
 export function toReply(outcome: WebhookOutcome): APIGatewayProxyStructuredResultV2 {
   switch (outcome.kind) {
     case "accepted":
+    case "notification":
       return json(200, { status: "accepted" });
     case "duplicate":
       return json(200, { status: "duplicate" });

@@ -58,6 +58,8 @@ export type { DataResponse, FilesResponse, ScanRefRequest, StatusResponse } from
 export { signWebhookBody, verifyWebhookSignature } from "./webhook-signature";
 export { parseVerificationResult, parseWebhookBody } from "./webhook-payload";
 export type { VerificationResult, VerificationStatus, WebhookPayloadError } from "./webhook-payload";
+export { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind } from "./webhook-body";
+export type { WebhookBody, WebhookNotification } from "./webhook-body";
 
 export { createFraudClient } from "./fraud-client";
 export type { FraudClient } from "./fraud-client";

@@ -5,7 +5,8 @@ import { ROOT_PATH, toFieldIssues } from "./field-issues";
 
 /**
  * The verification-result webhook (markid-api.md §7), parsed leniently: only what the flow
- * cannot do without is required — `scanRef`, `clientId`, `final`, `status.overall`. Every other
+ * cannot do without is required — `scanRef`, `clientId`, `status.overall`. `final` may be absent
+ * (older platforms sent one callback per verification, §7.2): it is then final. Every other
  * known field is read if it has the expected type and otherwise becomes null / [] instead of
  * refusing the delivery; unknown fields pass through untouched. Real payloads carry surprises
  * ("docExpiry": "YYYY-MM-DD", "docSex": "UNDEFINED"), and refusing one makes Mark ID resend it
@@ -70,7 +71,11 @@ export const verificationResultSchema = z.looseObject({
     z.union([required(), z.number()]),
     z.transform((value) => String(value)),
   ),
-  final: z.boolean(),
+  // Absent on older platforms, which sent one callback per verification (design.md §4.1).
+  final: z.pipe(
+    z.optional(z.boolean()),
+    z.transform((value) => value ?? true),
+  ),
   status: verificationStatusSchema,
   externalRef: text(),
   platform: text(),
@@ -109,17 +114,20 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Parses the raw webhook body (the bytes the signature was checked on). */
 export function parseWebhookBody(raw: string | Uint8Array): Result<VerificationResult, WebhookPayloadError> {
-  return readJson(raw).andThen(parseVerificationResult);
+  return readJsonObject(raw).andThen(parseVerificationResult);
 }
 
-function readJson(raw: string | Uint8Array): Result<unknown, WebhookPayloadError> {
+/** The raw body as a JSON object: what every kind of webhook (result or notification) is. */
+export function readJsonObject(
+  raw: string | Uint8Array,
+): Result<Readonly<Record<string, unknown>>, WebhookPayloadError> {
   return Result.fromThrowable(
     (): unknown => JSON.parse(typeof raw === "string" ? raw : strictUtf8.decode(raw)),
     // Fixed text: JSON.parse's message quotes the body, which holds personal data.
     (): WebhookPayloadError => ({ kind: "malformed-body", message: "body is not valid UTF-8 JSON" }),
-  )().andThen((json): Result<unknown, WebhookPayloadError> =>
+  )().andThen((json): Result<Readonly<Record<string, unknown>>, WebhookPayloadError> =>
     typeof json === "object" && json !== null && !Array.isArray(json)
-      ? ok(json)
+      ? ok(json as Readonly<Record<string, unknown>>)
       : err({ kind: "invalid-payload", issues: [{ path: ROOT_PATH, message: "expected object" }] }),
   );
 }

@@ -16,6 +16,7 @@ export type CountedMetric =
   | "VerificationFailed"
   | "WebhookAccepted"
   | "WebhookDuplicate"
+  | "WebhookNotification"
   | "WebhookRejected";
 
 /**
