@@ -47,6 +47,7 @@ const locale = () =>
 /** One alpha-2 code, or (iDenfy's current guide) a non-empty list of them. */
 const countries = () => z.union([alpha2(), z.array(alpha2()).check(z.minLength(1))]);
 
+const ratio = () => z.number().check(z.gte(0), z.lte(1));
 const seconds = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const flag = () => z.optional(z.boolean());
 const jsonObject = () => z.record(z.string(), z.json());
@@ -69,7 +70,8 @@ export const sessionShape = () => ({
   // Mark ID: 60 < x < 3600; iDenfy's OpenAPI: 60 ≤ x ≤ 3600. The wider range, the server decides.
   sessionLength: z.optional(seconds(60, 3600)),
   country: optionalNullable(countries()),
-  documents: optionalNullable(z.array(vendorConstant())),
+  // null (or absent) means the environment's default; an empty list would allow nothing.
+  documents: optionalNullable(z.array(vendorConstant()).check(z.minLength(1))),
   generateDigitString: flag(),
   tokenType: z.optional(z.enum(TOKEN_TYPES)),
   videoCallQuestions: z.optional(z.array(z.string())),
@@ -113,8 +115,8 @@ export const markIdSettingsShape = () => ({
   checkDuplicateDocFaces: flag(),
   nfcRequired: flag(),
   faceMatchingThresholdModifier: z.optional(z.number()),
-  levenshteinTextMatchRatio: z.optional(z.number()),
-  levenshteinMrzMatchRatio: z.optional(z.number()),
+  levenshteinTextMatchRatio: z.optional(ratio()),
+  levenshteinMrzMatchRatio: z.optional(ratio()),
   checkUrjanet: flag(),
   detectionTypes: z.optional(z.array(z.enum(DETECTION_TYPES))),
 });
