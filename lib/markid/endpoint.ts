@@ -35,7 +35,10 @@ export interface RequestValidator<T> {
 export type RequestSpec = Schema | RequestValidator<unknown>;
 
 /** `"empty"`: the endpoint answers 200 without a body we need (whatever it sends is ignored). */
-export type ResponseSpec = Schema | "empty";
+export type ResponseSpec = Schema | "empty" | LazySchema;
+
+/** A schema built on the first reply rather than at load (see lib/lazily.ts). */
+export type LazySchema = () => Schema;
 
 export interface EndpointSpec<ReqS extends RequestSpec | undefined, ResS extends ResponseSpec> {
   readonly path: string;
@@ -49,7 +52,13 @@ export interface EndpointSpec<ReqS extends RequestSpec | undefined, ResS extends
 }
 
 export type RequestOf<S> = S extends RequestValidator<infer T> ? T : S extends Schema ? z.input<S> : void;
-export type ResponseOf<S> = S extends Schema ? z.output<S> : void;
+export type ResponseOf<S> = S extends () => infer L
+  ? L extends Schema
+    ? z.output<L>
+    : void
+  : S extends Schema
+    ? z.output<S>
+    : void;
 
 export function defineEndpoint<ReqS extends RequestSpec | undefined, ResS extends ResponseSpec>(
   spec: EndpointSpec<ReqS, ResS>,
@@ -62,7 +71,9 @@ export function defineEndpoint<ReqS extends RequestSpec | undefined, ResS extend
     encodeRequest: (input) =>
       requestSchema === undefined ? ok(undefined) : encodeBody(requestSchema, input, spec.maxRequestBytes),
     decodeResponse: (body) =>
-      (responseSpec === "empty" ? ok(undefined) : decodeJsonBody(responseSpec, body)) as Result<
+      (responseSpec === "empty"
+        ? ok(undefined)
+        : decodeJsonBody(typeof responseSpec === "function" ? responseSpec() : responseSpec, body)) as Result<
         ResponseOf<ResS>,
         readonly FieldIssue[]
       >,

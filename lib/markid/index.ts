@@ -8,6 +8,7 @@ export type {
   CallOptions,
   Endpoint,
   EndpointSpec,
+  LazySchema,
   RequestOf,
   RequestSpec,
   RequestValidator,

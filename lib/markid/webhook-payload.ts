@@ -1,5 +1,6 @@
 import { Result, err, ok } from "neverthrow";
 import * as z from "zod/mini";
+import { lazily } from "../lazily";
 import type { FieldIssue } from "./errors";
 import { ROOT_PATH, toFieldIssues } from "./field-issues";
 
@@ -15,78 +16,71 @@ import { ROOT_PATH, toFieldIssues } from "./field-issues";
 
 /** A string, or null when absent or of another type. `""` → null for the "empty if not reviewed" fields. */
 const text = (emptyIsNull = false) =>
-  z.pipe(
-    z.optional(z.unknown()),
-    z.transform((value): string | null =>
-      typeof value === "string" && !(emptyIsNull && value === "") ? value : null,
-    ),
+  z.transform((value: unknown): string | null =>
+    typeof value === "string" && !(emptyIsNull && value === "") ? value : null,
   );
 
 /** The string elements of a list; [] when absent or not a list. */
 const tags = () =>
-  z.pipe(
-    z.optional(z.unknown()),
-    z.transform((value): string[] =>
-      Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [],
-    ),
+  z.transform((value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [],
   );
 
 const finiteNumber = () =>
-  z.pipe(
-    z.optional(z.unknown()),
-    z.transform((value): number | null =>
-      typeof value === "number" && Number.isFinite(value) ? value : null,
-    ),
+  z.transform((value: unknown): number | null =>
+    typeof value === "number" && Number.isFinite(value) ? value : null,
   );
 
 /** A JSON object kept as received (personal data: for subscribers, never for logs). */
 const objectOrNull = () =>
-  z.pipe(
-    z.optional(z.unknown()),
-    z.transform((value): Record<string, unknown> | null =>
-      typeof value === "object" && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : null,
-    ),
+  z.transform((value: unknown): Record<string, unknown> | null =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null,
   );
 
 const required = () => z.string().check(z.minLength(1));
 
-export const verificationStatusSchema = z.looseObject({
-  overall: required(),
-  fraudTags: tags(),
-  mismatchTags: tags(),
-  suspicionReasons: tags(),
-  autoDocument: text(true),
-  autoFace: text(true),
-  manualDocument: text(true),
-  manualFace: text(true),
-  additionalSteps: text(true),
-});
+// Both schemas lazy: built on the first delivery, not at every cold start (bench/cold-init.ts).
+export const verificationStatusSchema = lazily(() =>
+  z.looseObject({
+    overall: required(),
+    fraudTags: tags(),
+    mismatchTags: tags(),
+    suspicionReasons: tags(),
+    autoDocument: text(true),
+    autoFace: text(true),
+    manualDocument: text(true),
+    manualFace: text(true),
+    additionalSteps: text(true),
+  }),
+);
 
-export const verificationResultSchema = z.looseObject({
-  scanRef: required(),
-  // The 2021 iDenfy docs typed clientId as int in places: accept a number, keep a string.
-  clientId: z.pipe(
-    z.union([required(), z.number()]),
-    z.transform((value) => String(value)),
-  ),
-  // Absent on older platforms, which sent one callback per verification (design.md §4.1).
-  final: z.pipe(
-    z.optional(z.boolean()),
-    z.transform((value) => value ?? true),
-  ),
-  status: verificationStatusSchema,
-  externalRef: text(),
-  platform: text(),
-  startTime: finiteNumber(),
-  finishTime: finiteNumber(),
-  data: objectOrNull(),
-  fileUrls: objectOrNull(),
-});
+export const verificationResultSchema = lazily(() =>
+  z.looseObject({
+    scanRef: required(),
+    // The 2021 iDenfy docs typed clientId as int in places: accept a number, keep a string.
+    clientId: z.pipe(
+      z.union([required(), z.number()]),
+      z.transform((value) => String(value)),
+    ),
+    // Absent on older platforms, which sent one callback per verification (design.md §4.1).
+    final: z.pipe(
+      z.optional(z.boolean()),
+      z.transform((value) => value ?? true),
+    ),
+    status: verificationStatusSchema(),
+    externalRef: text(),
+    platform: text(),
+    startTime: finiteNumber(),
+    finishTime: finiteNumber(),
+    data: objectOrNull(),
+    fileUrls: objectOrNull(),
+  }),
+);
 
-export type VerificationStatus = z.output<typeof verificationStatusSchema>;
-export type VerificationResult = z.output<typeof verificationResultSchema>;
+export type VerificationStatus = z.output<ReturnType<typeof verificationStatusSchema>>;
+export type VerificationResult = z.output<ReturnType<typeof verificationResultSchema>>;
 
 export type WebhookPayloadError =
   /** Not UTF-8 or not JSON: the webhook answers 400. */
@@ -98,7 +92,7 @@ export function parseVerificationResult(json: unknown): Result<VerificationResul
   // safeParse reports data problems as issues; the wrapper covers an input that throws when read
   // (a getter), since this is called with whatever a handler hands over.
   return Result.fromThrowable(
-    () => verificationResultSchema.safeParse(json),
+    () => verificationResultSchema().safeParse(json),
     (): WebhookPayloadError => ({
       kind: "invalid-payload",
       issues: [{ path: ROOT_PATH, message: "could not be read" }],
