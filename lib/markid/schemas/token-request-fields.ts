@@ -50,8 +50,17 @@ const countries = () => z.union([alpha2(), z.array(alpha2()).check(z.minLength(1
 const ratio = () => z.number().check(z.gte(0), z.lte(1));
 const seconds = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const flag = () => z.optional(z.boolean());
-const jsonObject = () => z.record(z.string(), z.json());
-const uuid = () => z.uuid("must be a UUID");
+// Any JSON object: the encoder serialises the request and refuses what cannot be (endpoint.ts).
+const jsonObject = () => z.record(z.string(), z.unknown());
+// A regex and URL.canParse rather than z.uuid / z.url: zod's string formats add to every cold start.
+const uuid = () =>
+  z
+    .string()
+    .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"));
+const httpsUrl = () =>
+  boundedString(1, 2048).check(
+    z.refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", "must be an https URL"),
+  );
 
 /** §3.1: who is verified, how the session looks and where it leads. */
 export const sessionShape = () => ({
@@ -62,7 +71,7 @@ export const sessionShape = () => ({
   successUrl: optionalNullable(redirectUrl()),
   errorUrl: optionalNullable(redirectUrl()),
   unverifiedUrl: optionalNullable(redirectUrl()),
-  callbackUrl: optionalNullable(z.url({ protocol: /^https$/, message: "must be an https URL" })),
+  callbackUrl: optionalNullable(httpsUrl()),
   locale: optionalNullable(locale()),
   showInstructions: flag(),
   // Mark ID: > 0; iDenfy's OpenAPI: minimum 0. The wider range, the server decides.
