@@ -48,7 +48,7 @@ export {
   LOCALES,
   TOKEN_DOCUMENT_TYPES,
   TOKEN_TYPES,
-} from "./schemas/token";
+} from "./schemas/token-vocabulary";
 export type { TokenRequest, TokenResponse } from "./schemas/token";
 export { MANUAL_DOCUMENT_RESULTS, MANUAL_FACE_RESULTS } from "./schemas/dummy-status";
 export type { AddDummyStatusRequest } from "./schemas/dummy-status";

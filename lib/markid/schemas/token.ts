@@ -4,14 +4,6 @@ import type { RequestValidator } from "../endpoint";
 import { idString, nullish } from "./common";
 import { checkTokenRequest, type TokenRequest } from "./token-request";
 
-export {
-  DETECTION_TYPES,
-  DUMMY_STATUSES,
-  FRAUD_SERVICES,
-  LOCALES,
-  TOKEN_DOCUMENT_TYPES,
-  TOKEN_TYPES,
-} from "./token-vocabulary";
 export type { TokenRequest } from "./token-request";
 
 /**
