@@ -97,6 +97,8 @@ describe("token request", () => {
     ["country", { country: "LTU" }],
     ["documents.1", { documents: ["PASSPORT", "passport card"] }],
     ["documents", { documents: "PASSPORT" }],
+    ["documents", { documents: [] }],
+    ["levenshteinTextMatchRatio", { levenshteinTextMatchRatio: 1.5 }],
     ["country", { country: [] }],
     ["country.1", { country: ["US", "USA"] }],
     ["dateOfBirth", { dateOfBirth: "01/02/1990" }],
