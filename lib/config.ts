@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { err, ok, type Result } from "neverthrow";
+import { lazily } from "./lazily";
 
 /**
  * The deployment's configuration, parsed once per container from the environment.
@@ -9,14 +10,15 @@ const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(z.positive()), fallback);
 
-const required = z.string().check(z.minLength(1, "is required"));
+const required = () => z.string().check(z.minLength(1, "is required"));
 
-export const configSchema = z.object({
+/** The variables and their rules; a function, so nothing is built at load (bench/cold-init.ts). */
+export const configShape = () => ({
   MARKID_BASE_URL: z._default(z.url("must be a URL"), "https://ivs.markid.eu"),
-  MARKID_SECRET_ID: required,
-  EVENTS_TOPIC_ARN: required,
-  ALERTS_TOPIC_ARN: required,
-  STATE_TABLE: required,
+  MARKID_SECRET_ID: required(),
+  EVENTS_TOPIC_ARN: required(),
+  ALERTS_TOPIC_ARN: required(),
+  STATE_TABLE: required(),
   STAGE: z._default(z.string().check(z.minLength(1)), "dev"),
   ALERT_WINDOW_SECONDS: positiveInt(3600),
   MARKID_SIGNATURE_HEADER: z._default(z.string().check(z.minLength(1)), "Idenfy-Signature"),
@@ -49,7 +51,10 @@ export const configSchema = z.object({
   WEBHOOK_MAX_BODY_BYTES: positiveInt(262_144),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** Built when the configuration is first parsed (once per container). */
+const configSchema = lazily(() => z.object(configShape()));
+
+export type Config = z.infer<ReturnType<typeof configSchema>>;
 
 export interface ConfigError {
   readonly kind: "config-invalid";
@@ -63,7 +68,7 @@ export function parseConfig(
 ): Result<Config, ConfigError> {
   // Empty strings count as unset, so `FOO=` in a shell falls back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = configSchema.safeParse(present);
+  const parsed = configSchema().safeParse(present);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join(".");

@@ -58,6 +58,22 @@ export interface VerificationCompletedEvent {
   readonly data: Readonly<Record<string, unknown>> | null;
 }
 
+/**
+ * A signed webhook that is not a verification result (markid-api.md §7.2): a document-expiration
+ * notice, an AML-monitoring hit, a kind not yet known. Published as received, never refused.
+ */
+export interface NotificationEvent {
+  readonly type: "markid.notification";
+  /** The `Idenfy-Event-Type` header lower-cased with dashes; else `document-expiration`, `aml-monitoring` or `unknown`. */
+  readonly kind: string;
+  readonly scanRef?: string;
+  readonly clientId?: string;
+  /** ISO-8601 time the notification reached us. */
+  readonly receivedAt: string;
+  /** The signed body as received (may hold personal data: for the subscriber, never for logs). */
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
 export interface VerificationFailedEvent {
   readonly type: "verification.failed";
   readonly requestId?: string;
@@ -69,4 +85,5 @@ export interface VerificationFailedEvent {
   readonly fields: readonly string[];
 }
 
-export type VerificationEvent = SessionCreatedEvent | VerificationCompletedEvent | VerificationFailedEvent;
+export type VerificationEvent =
+  SessionCreatedEvent | VerificationCompletedEvent | VerificationFailedEvent | NotificationEvent;

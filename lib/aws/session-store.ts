@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
 import * as z from "zod/mini";
+import { lazily } from "../lazily";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
@@ -117,19 +118,22 @@ const CLAIM_RETENTION_SECONDS = 86_400;
 /** A claim attempt races with releases and reclaims; past this many rounds the caller comes back later. */
 const MAX_CLAIM_ROUNDS = 3;
 
-const storedSessionSchema = z.object({
-  scanRef: z.string(),
-  authToken: z.string(),
-  redirectUrl: z.string(),
-  expiresAt: z.string(),
-  clientId: z.string(),
-});
-
-const itemSchema = z.object({
-  status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published, STATUS.outcomeUnknown]),
-  leaseUntil: z.optional(z.number()),
-  session: z.optional(storedSessionSchema),
-});
+// Lazy: built when a stored item is first read, not at every cold start (bench/cold-init.ts).
+const itemSchema = lazily(() =>
+  z.object({
+    status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published, STATUS.outcomeUnknown]),
+    leaseUntil: z.optional(z.number()),
+    session: z.optional(
+      z.object({
+        scanRef: z.string(),
+        authToken: z.string(),
+        redirectUrl: z.string(),
+        expiresAt: z.string(),
+        clientId: z.string(),
+      }),
+    ),
+  }),
+);
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const { table } = options;
@@ -198,7 +202,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
               ? tryClaim(requestId, claimOptions, round + 1)
               : okAsync({ state: "in-progress", leaseExpiresAt: now });
           }
-          const parsed = itemSchema.safeParse(item);
+          const parsed = itemSchema().safeParse(item);
           if (!parsed.success) return errAsync(unexpectedItem(requestId, "GetItem"));
           const { status, leaseUntil: holderLease, session } = parsed.data;
           if (status === STATUS.inProgress)

@@ -20,6 +20,11 @@ export function reportWebhookOutcome(outcome: WebhookOutcome): void {
       logger.info("webhook duplicate: already published", { ...outcome.delivery });
       count("WebhookDuplicate");
       return;
+    case "notification":
+      logger.info("webhook notification: markid.notification published", { ...outcome.delivery });
+      // No kind dimension: the event-type header is outside the signature, so its values are unbounded.
+      count("WebhookNotification");
+      return;
     case "rejected":
       logger.warn("webhook rejected", rejectionDetails(outcome));
       count("WebhookRejected", { name: "reason", value: outcome.reason });

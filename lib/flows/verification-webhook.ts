@@ -8,15 +8,13 @@ import {
   type DeliveryStore,
 } from "../aws/delivery-store";
 import type { Notifier } from "../aws/notifier";
-import {
-  parseWebhookBody,
-  type VerificationResult,
-  type WebhookPayloadError,
-} from "../markid/webhook-payload";
 import { exceedsJsonDepth } from "../markid/json-depth";
+import { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind } from "../markid/webhook-body";
+import type { VerificationResult, WebhookPayloadError } from "../markid/webhook-payload";
 import { verifyWebhookSignature } from "../markid/webhook-signature";
 import type { VerificationCompletedEvent } from "../messages";
 import { toCompletedEvent } from "./verification-webhook-event";
+import { handleNotification, type NotificationDelivery } from "./webhook-notification";
 import { findHeader, looksLikeSignature, readRawBody, type WebhookHttpRequest } from "./webhook-request";
 import type { SigningKeySource } from "./webhook-signing-key";
 
@@ -36,6 +34,8 @@ export interface WebhookFlowDependencies {
   readonly signingKey: SigningKeySource;
   readonly deliveries: DeliveryStore;
   readonly notifier: Pick<Notifier, "publishEvent">;
+  /** Clock in epoch milliseconds (a notification's receivedAt); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface WebhookFlowSettings {
@@ -43,6 +43,8 @@ export interface WebhookFlowSettings {
   readonly maxBodyBytes: number;
   /** Config MARKID_SIGNATURE_HEADER; matched case-insensitively. */
   readonly signatureHeader: string;
+  /** The header naming a notification's kind; default `Idenfy-Event-Type`, case-insensitive. */
+  readonly eventTypeHeader?: string;
 }
 
 /** Something that went wrong on the way but did not stop the delivery (logged and counted). */
@@ -59,7 +61,9 @@ export type WebhookHandled =
       readonly delivery: DeliveryIdentity;
       readonly warnings: readonly WebhookWarning[];
     }
-  | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity };
+  | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity }
+  /** Not a verification result: published as `markid.notification` (webhook-notification.ts). */
+  | { readonly kind: "notification"; readonly delivery: NotificationDelivery };
 
 /** The delivery was refused (4xx: resending it cannot help) or could not be recorded now (5xx). */
 export type WebhookRefused =
@@ -95,6 +99,12 @@ export type WebhookRefused =
       readonly kind: "unavailable";
       readonly reason: "delivery-in-progress";
       readonly delivery: DeliveryIdentity;
+    }
+  | {
+      readonly kind: "unavailable";
+      readonly reason: "notification-publish-failed";
+      readonly delivery: NotificationDelivery;
+      readonly error: AwsError;
     };
 
 export type WebhookOutcome = WebhookHandled | WebhookRefused;
@@ -125,9 +135,19 @@ export function processVerificationWebhook(
       .andThen((raw) => (exceedsJsonDepth(raw, MAX_JSON_DEPTH) ? err(TOO_DEEP) : ok(raw)))
       // Parsed and reduced to what the rest of the flow needs in one synchronous step: only the
       // delivery's identity and its event travel on through the promise chain, not the whole
-      // parsed payload (AML and document data can be tens of KB, bench/webhook-parse.ts).
-      .andThen((raw) => parseWebhookBody(raw).mapErr(toRejection).map(toDelivery))
-      .andThen((parsed) => record(parsed, deps))
+      // parsed payload (AML and document data can be tens of KB, bench/webhook-parse.ts). A
+      // notification travels whole: it is published as received.
+      .andThen((raw) =>
+        parseWebhookBodyKind(
+          raw,
+          findHeader(request.headers, settings.eventTypeHeader ?? DEFAULT_EVENT_TYPE_HEADER),
+        )
+          .mapErr(toRejection)
+          .map((body) => (body.kind === "verification-result" ? toDelivery(body.result) : body)),
+      )
+      .andThen((parsed) =>
+        "notification" in parsed ? handleNotification(parsed.notification, deps) : record(parsed, deps),
+      )
   );
 }
 

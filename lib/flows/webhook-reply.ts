@@ -13,6 +13,8 @@ export function webhookReply(
       return json(200, { status: "accepted" });
     case "duplicate":
       return json(200, { status: "duplicate" });
+    case "notification":
+      return json(200, { status: "accepted" });
     case "unavailable":
     case "deadline":
       return json(503, { error: "temporarily unavailable" });

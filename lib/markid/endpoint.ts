@@ -22,10 +22,25 @@ export interface Endpoint<Req, Res> {
 /** Any zod schema (zod/mini in lib/, full zod is accepted too): their common core type. */
 export type Schema = z.core.$ZodType;
 
-/** `"empty"`: the endpoint answers 200 without a body we need (whatever it sends is ignored). */
-export type ResponseSpec = Schema | "empty";
+/**
+ * A request check that is not one zod schema, for a request too large to build a schema for at
+ * load (the token request, schemas/token-request.ts). Like a schema's issues, its issues name
+ * fields, never values.
+ */
+export interface RequestValidator<T> {
+  readonly validateRequest: (input: unknown) => Result<T, readonly FieldIssue[]>;
+}
 
-export interface EndpointSpec<ReqS extends Schema | undefined, ResS extends ResponseSpec> {
+/** How an endpoint's request body is checked: a zod schema or a RequestValidator. */
+export type RequestSpec = Schema | RequestValidator<unknown>;
+
+/** `"empty"`: the endpoint answers 200 without a body we need (whatever it sends is ignored). */
+export type ResponseSpec = Schema | "empty" | LazySchema;
+
+/** A schema built on the first reply rather than at load (see lib/lazily.ts). */
+export type LazySchema = () => Schema;
+
+export interface EndpointSpec<ReqS extends RequestSpec | undefined, ResS extends ResponseSpec> {
   readonly path: string;
   /** Default `POST`, as almost every Mark ID call. */
   readonly method?: HttpMethod;
@@ -36,13 +51,19 @@ export interface EndpointSpec<ReqS extends Schema | undefined, ResS extends Resp
   readonly maxRequestBytes?: number;
 }
 
-export type RequestOf<S> = S extends Schema ? z.input<S> : void;
-export type ResponseOf<S> = S extends Schema ? z.output<S> : void;
+export type RequestOf<S> = S extends RequestValidator<infer T> ? T : S extends Schema ? z.input<S> : void;
+export type ResponseOf<S> = S extends () => infer L
+  ? L extends Schema
+    ? z.output<L>
+    : void
+  : S extends Schema
+    ? z.output<S>
+    : void;
 
-export function defineEndpoint<ReqS extends Schema | undefined, ResS extends ResponseSpec>(
+export function defineEndpoint<ReqS extends RequestSpec | undefined, ResS extends ResponseSpec>(
   spec: EndpointSpec<ReqS, ResS>,
 ): Endpoint<RequestOf<ReqS>, ResponseOf<ResS>> {
-  const requestSchema: Schema | undefined = spec.request;
+  const requestSchema: RequestSpec | undefined = spec.request;
   const responseSpec: ResponseSpec = spec.response;
   return {
     method: spec.method ?? "POST",
@@ -50,7 +71,9 @@ export function defineEndpoint<ReqS extends Schema | undefined, ResS extends Res
     encodeRequest: (input) =>
       requestSchema === undefined ? ok(undefined) : encodeBody(requestSchema, input, spec.maxRequestBytes),
     decodeResponse: (body) =>
-      (responseSpec === "empty" ? ok(undefined) : decodeJsonBody(responseSpec, body)) as Result<
+      (responseSpec === "empty"
+        ? ok(undefined)
+        : decodeJsonBody(typeof responseSpec === "function" ? responseSpec() : responseSpec, body)) as Result<
         ResponseOf<ResS>,
         readonly FieldIssue[]
       >,
@@ -102,7 +125,7 @@ const parseJsonText = Result.fromThrowable(
 );
 
 function encodeBody(
-  schema: Schema,
+  schema: RequestSpec,
   input: unknown,
   maxRequestBytes: number | undefined,
 ): Result<string, readonly FieldIssue[]> {
@@ -125,9 +148,16 @@ function decodeJsonBody(schema: Schema, body: Uint8Array): Result<unknown, reado
  * zod reports data problems as issues, but can still throw on pathological input (a circular
  * object through a recursive schema overflows the stack): that, too, becomes an issue.
  */
-function validate(schema: Schema, value: unknown): Result<unknown, readonly FieldIssue[]> {
-  return Result.fromThrowable(
-    () => z.safeParse(schema, value),
-    (): readonly FieldIssue[] => [{ path: ROOT_PATH, message: "could not be validated" }],
-  )().andThen((parsed) => (parsed.success ? ok(parsed.data) : err(toFieldIssues(parsed.error.issues))));
+function validate(spec: RequestSpec, value: unknown): Result<unknown, readonly FieldIssue[]> {
+  const couldNotValidate = (): readonly FieldIssue[] => [
+    { path: ROOT_PATH, message: "could not be validated" },
+  ];
+  if ("validateRequest" in spec) {
+    return Result.fromThrowable(() => spec.validateRequest(value), couldNotValidate)().andThen(
+      (checked) => checked,
+    );
+  }
+  return Result.fromThrowable(() => z.safeParse(spec, value), couldNotValidate)().andThen((parsed) =>
+    parsed.success ? ok(parsed.data) : err(toFieldIssues(parsed.error.issues)),
+  );
 }

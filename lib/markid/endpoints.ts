@@ -10,7 +10,7 @@ import {
 } from "./paths";
 import { addDummyStatusRequestSchema } from "./schemas/dummy-status";
 import { PROCESS_MAX_REQUEST_BYTES, processRequestSchema } from "./schemas/process";
-import { tokenRequestSchema, tokenResponseSchema } from "./schemas/token";
+import { tokenRequestValidator, tokenResponseSchema } from "./schemas/token";
 import {
   dataResponseSchema,
   filesResponseSchema,
@@ -29,7 +29,7 @@ import {
 /** Creates a session; spends a verification credit. With `dummyStatus`, a dummy one (DEV only). */
 export const tokenEndpoint = /* @__PURE__ */ defineEndpoint({
   path: TOKEN_PATH,
-  request: tokenRequestSchema,
+  request: tokenRequestValidator,
   response: tokenResponseSchema,
 });
 

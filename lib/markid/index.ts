@@ -8,7 +8,10 @@ export type {
   CallOptions,
   Endpoint,
   EndpointSpec,
+  LazySchema,
   RequestOf,
+  RequestSpec,
+  RequestValidator,
   ResponseOf,
   ResponseSpec,
   Schema,
@@ -45,7 +48,7 @@ export {
   LOCALES,
   TOKEN_DOCUMENT_TYPES,
   TOKEN_TYPES,
-} from "./schemas/token";
+} from "./schemas/token-vocabulary";
 export type { TokenRequest, TokenResponse } from "./schemas/token";
 export { MANUAL_DOCUMENT_RESULTS, MANUAL_FACE_RESULTS } from "./schemas/dummy-status";
 export type { AddDummyStatusRequest } from "./schemas/dummy-status";
@@ -56,6 +59,8 @@ export type { DataResponse, FilesResponse, ScanRefRequest, StatusResponse } from
 export { signWebhookBody, verifyWebhookSignature } from "./webhook-signature";
 export { parseVerificationResult, parseWebhookBody } from "./webhook-payload";
 export type { VerificationResult, VerificationStatus, WebhookPayloadError } from "./webhook-payload";
+export { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind } from "./webhook-body";
+export type { WebhookBody, WebhookNotification } from "./webhook-body";
 
 export { createFraudClient } from "./fraud-client";
 export type { FraudClient } from "./fraud-client";

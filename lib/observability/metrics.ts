@@ -17,6 +17,7 @@ export type CountedMetric =
   | "WebhookAccepted"
   | "WebhookDuplicate"
   | "WebhookRejected"
+  | "WebhookNotification"
   | "WebhookDedupeCheckFailed"
   | "WebhookMarkDeliveredFailed"
   | "CredentialCheck";

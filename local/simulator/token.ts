@@ -6,8 +6,8 @@ import { applyAutoResult } from "./lifecycle";
 import { jsonReply, type Reply } from "./reply";
 import type { RouteContext, RouteTable } from "./route";
 import type { Verification } from "./state";
-import { DUMMY_STATUSES, LOCALES, TOKEN_DOCUMENTS, TOKEN_TYPES } from "./vocabulary";
-import { alpha2, isoDate, jsonObject, parseRequest } from "./validation";
+import { DUMMY_STATUSES, TOKEN_TYPES } from "./vocabulary";
+import { alpha2, anyCaseAlpha2, isoDate, jsonObject, parseRequest } from "./validation";
 
 // POST /api/v2/token (markid-api.md §3, dummy variant §4.1).
 
@@ -24,26 +24,64 @@ const httpsUrl = z
   .max(2048)
   .refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", "must be an HTTPS URL");
 
-/** §3.2 per-token settings: accepted with the right type and echoed back. */
+/*
+ * Open vocabularies (markid-api.md §3.1 "Vocabulary openness", §12): the vendor adds locales and
+ * document types without notice, so only their shape is checked, as the client does.
+ */
+// iDenfy's OpenAPI: any string of up to 7 characters; an unsupported one gets the English UI.
+const locale = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,4})?$/, "must be a language code such as en");
+const documentType = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, "must be a document type such as ID_CARD");
+// One code, or (iDenfy's current guide) a list of them.
+const countries = z.union([anyCaseAlpha2, z.array(anyCaseAlpha2).min(1)]);
+
+const flag = z.boolean().optional();
+
+/** §3.2 per-token settings, Mark ID's and iDenfy's: accepted with the right type and echoed back. */
 const settingsShape = {
-  checkLiveness: z.boolean().optional(),
-  reviewSuccessful: z.boolean().optional(),
-  reviewFailed: z.boolean().optional(),
-  driverLicenseBack: z.boolean().optional(),
-  autoAmlMonitoring: z.boolean().optional(),
+  checkLiveness: flag,
+  reviewSuccessful: flag,
+  reviewFailed: flag,
+  driverLicenseBack: flag,
+  autoAmlMonitoring: flag,
   fraudServices: z.array(z.enum(["AML_NAMES_CHECK", "LID", "AML_NEWS"])).optional(),
-  checkIpProxy: z.boolean().optional(),
+  checkIpProxy: flag,
   maxAttemptCount: z.int().min(0).optional(),
-  checkFaceBlacklist: z.boolean().optional(),
-  checkDocFaceBlacklist: z.boolean().optional(),
-  checkDuplicateFaces: z.boolean().optional(),
-  checkDuplicateDocFaces: z.boolean().optional(),
-  nfcRequired: z.boolean().optional(),
+  checkFaceBlacklist: flag,
+  checkDocFaceBlacklist: flag,
+  checkDuplicateFaces: flag,
+  checkDuplicateDocFaces: flag,
+  nfcRequired: flag,
   faceMatchingThresholdModifier: z.number().optional(),
   levenshteinTextMatchRatio: z.number().min(0).max(1).optional(),
   levenshteinMrzMatchRatio: z.number().min(0).max(1).optional(),
-  checkUrjanet: z.boolean().optional(),
+  checkUrjanet: flag,
   detectionTypes: z.array(z.enum(["FACE", "EYES"])).optional(),
+  checkAml: flag,
+  checkLid: flag,
+  checkCriminal: flag,
+  checkDriverLicense: flag,
+  checkPersonBlacklist: flag,
+  checkDuplicatePersonalData: flag,
+  ageLimit: z.int().min(0).optional(),
+  ageMax: z.int().min(0).optional(),
+  questionnaire: z.string().nullish(),
+  questionnaireRequired: flag,
+  riskAssessmentProfile: z.uuid().nullish(),
+  theme: z.uuid().nullish(),
+  registryCentersCountries: z.array(alpha2).nullish(),
+  verifyEmail: flag,
+  verifyPhone: flag,
+  verifyAddress: flag,
+  verifyBank: flag,
+  verifyBankAccounts: flag,
+  verifyBankBalances: flag,
+  verifyBankTransactions: flag,
+  bankCardVerification: flag,
+  bankCardPdfUpload: flag,
+  nfcOptional: flag,
+  allowBsnMasking: flag,
 };
 const SETTING_KEYS = Object.keys(settingsShape) as (keyof typeof settingsShape)[];
 
@@ -60,16 +98,18 @@ const tokenRequestSchema = z.object({
   successUrl: resultUrl.nullish(),
   errorUrl: resultUrl.nullish(),
   unverifiedUrl: resultUrl.nullish(),
-  locale: z.enum(LOCALES).nullish(),
+  locale: locale.nullish(),
   showInstructions: z.boolean().nullish(),
-  expiryTime: z.int().min(1).max(2_592_000).nullish(),
-  sessionLength: z.int().min(61).max(3599).nullish(),
-  country: alpha2.nullish(),
-  documents: z.array(z.enum(TOKEN_DOCUMENTS)).min(1).nullish(),
+  // iDenfy's OpenAPI: expiryTime from 0, sessionLength 60–3600 inclusive (Mark ID's text is narrower).
+  expiryTime: z.int().min(0).max(2_592_000).nullish(),
+  sessionLength: z.int().min(60).max(3600).nullish(),
+  country: countries.nullish(),
+  documents: z.array(documentType).min(1).nullish(),
   dateOfBirth: isoDate.nullish(),
   dateOfExpiry: isoDate.nullish(),
   dateOfIssue: isoDate.nullish(),
-  nationality: alpha2.nullish(),
+  // iDenfy: `ALL` clears a nationality set in the dashboard.
+  nationality: z.union([anyCaseAlpha2, z.literal("ALL")]).nullish(),
   personalNumber: z.string().min(1).max(50).nullish(),
   documentNumber: z.string().min(1).max(50).nullish(),
   sex: z.enum(["M", "F"]).nullish(),
@@ -89,7 +129,8 @@ const tokenRequestSchema = z.object({
 type TokenRequest = z.infer<typeof tokenRequestSchema>;
 
 const DEFAULT_DOCUMENTS = ["ID_CARD", "PASSPORT"];
-const DEFAULT_SESSION_LENGTH = 1800;
+// Every reply the vendor prints (Mark ID, iDenfy 2021 and now) echoes 600, not the tables' 1800.
+const DEFAULT_SESSION_LENGTH = 600;
 
 function createToken(context: RouteContext): Reply {
   const { core } = context;
@@ -214,13 +255,14 @@ function tokenResponse(
     errorUrl: request.errorUrl ?? null,
     unverifiedUrl: request.unverifiedUrl ?? null,
     callbackUrl: request.callbackUrl ?? null,
-    locale: request.locale ?? "en",
+    // Mark ID's own example reply echoes null for a locale it was not given.
+    locale: request.locale ?? null,
     showInstructions: request.showInstructions ?? true,
     country: request.country ?? null,
     expiryTime: request.expiryTime ?? core.state.tokenExpirySeconds,
     sessionLength: request.sessionLength ?? DEFAULT_SESSION_LENGTH,
     documents,
-    allowedDocuments: { [request.country ?? "ALL"]: documents },
+    allowedDocuments: allowedDocuments(request.country, documents),
     dateOfBirth: request.dateOfBirth ?? null,
     dateOfExpiry: request.dateOfExpiry ?? null,
     dateOfIssue: request.dateOfIssue ?? null,
@@ -242,6 +284,15 @@ function tokenResponse(
     ...(request.dummyStatus == null ? {} : { dummyStatus: request.dummyStatus }),
     ...settings,
   };
+}
+
+/** §3.3: country (or each listed country, or `ALL`) → the document types allowed there. */
+function allowedDocuments(
+  country: TokenRequest["country"],
+  documents: readonly string[],
+): Record<string, readonly string[]> {
+  const keys = country == null ? ["ALL"] : typeof country === "string" ? [country] : country;
+  return Object.fromEntries(keys.map((key) => [key, documents]));
 }
 
 export const tokenRoutes: RouteTable = {

@@ -38,6 +38,16 @@ function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
 
 export const alpha2 = z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code (e.g. LT)");
 
+/**
+ * A token's country or nationality: the vendor's own examples send lower case (`"lt"`), and
+ * iDenfy upper-cases what it gets (markid-api.md §3.1), so either case is accepted and the
+ * upper-case code kept.
+ */
+export const anyCaseAlpha2 = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, "must be an ISO 3166-1 alpha-2 code (e.g. LT)")
+  .transform((code) => code.toUpperCase());
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")

@@ -3,47 +3,7 @@
  * the second opinion on the documentation, so a wrong list in the client cannot pass both.
  */
 
-export const LOCALES = [
-  "lt",
-  "en",
-  "ru",
-  "pl",
-  "lv",
-  "ro",
-  "it",
-  "de",
-  "fr",
-  "sv",
-  "es",
-  "hu",
-  "ja",
-  "bg",
-  "et",
-  "cs",
-] as const;
-
-// §3.1; the documentation's examples also use OTHER.
-export const TOKEN_DOCUMENTS = [
-  "ID_CARD",
-  "PASSPORT",
-  "RESIDENCE_PERMIT",
-  "DRIVER_LICENSE",
-  "AADHAAR",
-  "PAN_CARD",
-  "VISA",
-  "BORDER_CROSSING",
-  "ASYLUM",
-  "NATIONAL_PASSPORT",
-  "INTERNATIONAL_PASSPORT",
-  "VOTER_CARD",
-  "OLD_ID_CARD",
-  "TRAVEL_CARD",
-  "PHOTO_CARD",
-  "MILITARY_CARD",
-  "PROOF_OF_AGE_CARD",
-  "DIPLOMATIC_ID",
-  "OTHER",
-] as const;
+// Locales and token document types are open vocabularies, checked by shape in token.ts.
 
 export const TOKEN_TYPES = [
   "DOCUMENT",

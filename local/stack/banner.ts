@@ -41,7 +41,7 @@ export function startBanner(stack: LocalStack, startupMs: number): string {
   const tries: [string, string][] = [
     [cli("enqueue", "--dummy-status APPROVED"), "a session, then a signed webhook → verification.completed"],
     [cli("enqueue", "--request-id order-42"), "run it twice: same session, no second token"],
-    [cli("enqueue", "--field locale=xx"), "a bad request → verification.failed"],
+    [cli("enqueue", "--field sex=X"), "a bad request → verification.failed"],
     [cli("simulator", "balance 0"), "token limit: one alert, messages kept; then `balance 100`"],
     [
       cli("simulator", "rotate"),

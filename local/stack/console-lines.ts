@@ -26,6 +26,7 @@ export function describePublished(record: PublishedRecord): string {
     "verification.session-created": ["requestId", "scanRef", "expiresAt"],
     "verification.completed": ["scanRef", "overall", "final"],
     "verification.failed": ["requestId", "messageId", "identifier", "fields"],
+    "markid.notification": ["kind", "scanRef"],
   };
   const parts = [
     record.topic === "events" ? "event" : "other",

@@ -355,8 +355,12 @@ async function tokenLimit(demo: Demo): Promise<string> {
 
 async function badRequest(demo: Demo): Promise<string> {
   const requestId = demo.id("bad");
-  demo.say(`  enqueue {"requestId":"${requestId}","locale":"xx"}: not a locale Mark ID knows`);
-  const messageId = await demo.stack.enqueue({ requestId, clientId: "demo-client-5", locale: "xx" });
+  demo.say(`  enqueue {"requestId":"${requestId}","locale":"not a language"}: not a language code`);
+  const messageId = await demo.stack.enqueue({
+    requestId,
+    clientId: "demo-client-5",
+    locale: "not a language",
+  });
   const failed = await waitEvent(
     demo,
     "verification.failed",

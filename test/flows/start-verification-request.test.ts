@@ -68,8 +68,8 @@ describe("parseVerificationRequest", () => {
     ],
     ["a non-ASCII clientId", JSON.stringify({ requestId: "r", clientId: "klientas-ž" }), ["clientId"]],
     [
-      "an unknown locale and a bad date",
-      JSON.stringify({ requestId: "r", clientId: "c", locale: "xx", dateOfBirth: "1990-13-45" }),
+      "a locale of the wrong shape and a bad date",
+      JSON.stringify({ requestId: "r", clientId: "c", locale: "not a language", dateOfBirth: "1990-13-45" }),
       ["locale", "dateOfBirth"],
     ],
     ["an unknown field", JSON.stringify({ requestId: "r", clientId: "c", firstname: "Jane" }), ["firstname"]],

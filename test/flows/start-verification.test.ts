@@ -262,8 +262,8 @@ describe("an invalid request body", () => {
     ["missing clientId", { requestId: "REQ" }, { requestId: "REQ" }, ["clientId"]],
     ["missing requestId", { clientId: "cust-7" }, { clientId: "cust-7" }, ["requestId"]],
     [
-      "a firstName with digits and a bad locale",
-      { requestId: "REQ", clientId: "cust-8", firstName: "J0hn", locale: "xx" },
+      "a firstName with digits and a locale of the wrong shape",
+      { requestId: "REQ", clientId: "cust-8", firstName: "J0hn", locale: "not a language" },
       { requestId: "REQ", clientId: "cust-8" },
       ["firstName", "locale"],
     ],

@@ -201,7 +201,7 @@ describe("signature mismatch", () => {
     expect(await run({ body, headers: { [HEADER]: signWebhookBody(body, KEY) } }, deps)).toEqual({
       kind: "rejected",
       reason: "invalid-payload",
-      fields: ["scanRef", "clientId", "final", "status.overall"],
+      fields: ["scanRef", "clientId", "status.overall"],
     });
   });
 });

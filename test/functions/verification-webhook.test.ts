@@ -221,7 +221,6 @@ describe("payload", () => {
     ["a JSON array", "[]"],
     ["no scanRef", result({ scanRef: undefined })],
     ["no clientId", result({ clientId: undefined })],
-    ["no final", result({ final: undefined })],
     ["no status.overall", result({ status: { fraudTags: [] } })],
   ])("%s, correctly signed → 400, nothing published", async (_name, body) => {
     const before = completedEvents().length;

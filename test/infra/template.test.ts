@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema, parseConfig } from "../../lib/config";
+import { configShape, parseConfig } from "../../lib/config";
 import { readZipEntries } from "./zip-entries";
 
 /**
@@ -161,7 +161,7 @@ describe("functions", () => {
       resource(id, "AWS::Lambda::Function").Environment as { Variables: Record<string, unknown> }
     ).Variables;
     const known = new Set([
-      ...Object.keys(configSchema.shape),
+      ...Object.keys(configShape()),
       "POWERTOOLS_SERVICE_NAME",
       "POWERTOOLS_LOG_LEVEL",
       "POWERTOOLS_METRICS_NAMESPACE",

@@ -249,7 +249,7 @@ describe("request validation", () => {
         clientId: "x".repeat(101),
         firstName: "J0hn-Secret-Name",
         dateOfBirth: "1990-02-30",
-        locale: "xx" as "en",
+        locale: "xx-xxxxx",
       }),
     );
     expect(stub.calls).toHaveLength(0);

@@ -139,7 +139,8 @@ function isValidResult(value: unknown): boolean {
   return (
     nonEmpty(v["scanRef"]) &&
     (nonEmpty(v["clientId"]) || (typeof v["clientId"] === "number" && Number.isFinite(v["clientId"]))) &&
-    typeof v["final"] === "boolean" &&
+    // Absent on older platforms, and then final (design.md §4.1).
+    (v["final"] === undefined || typeof v["final"] === "boolean") &&
     typeof status === "object" &&
     status !== null &&
     !Array.isArray(status) &&

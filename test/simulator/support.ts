@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 import type { Simulator } from "../../local/simulator";
 
-const KEY = "local-api-key";
-const SECRET = "local-api-secret";
+export const KEY = "local-api-key";
+export const SECRET = "local-api-secret";
 
 export function basic(key = KEY, secret = SECRET): string {
   return `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`;

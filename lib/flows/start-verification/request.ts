@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { err, ok, Result } from "neverthrow";
 import * as z from "zod/mini";
+import { lazily } from "../../lazily";
 // The modules themselves, not the ../markid/index barrel: the barrel's fraud and AML endpoints
 // build their zod schemas at load, which esbuild cannot drop, so every handler bundle carried
 // and initialised them (bench/cold-init.ts).
@@ -45,12 +46,15 @@ export interface InvalidVerificationRequest {
   readonly clientId?: string;
 }
 
-const envelopeSchema = z.object({
-  requestId: z
-    .string()
-    .check(z.minLength(1), z.maxLength(MAX_REQUEST_ID_LENGTH), z.regex(/\S/, "must not be blank")),
-  clientId: z.string(),
-});
+// Built on the first message, not at load (bench/cold-init.ts).
+const envelopeSchema = lazily(() =>
+  z.object({
+    requestId: z
+      .string()
+      .check(z.minLength(1), z.maxLength(MAX_REQUEST_ID_LENGTH), z.regex(/\S/, "must not be blank")),
+    clientId: z.string(),
+  }),
+);
 
 const parseJson = Result.fromThrowable(
   (text: string): unknown => JSON.parse(text),
@@ -67,7 +71,7 @@ export function parseVerificationRequest(
       if (!isJsonObject(json)) {
         return err(invalid([{ path: ROOT_PATH, message: "must be a JSON object" }], undefined));
       }
-      const envelope = z.safeParse(envelopeSchema, json);
+      const envelope = z.safeParse(envelopeSchema(), json);
       const { requestId: _requestId, ...tokenFields } = json;
       // Typed as a TokenRequest only because encodeRequest takes one: it validates it as unknown
       // input with the endpoint's strict schema, and it is used as one only if that passes.

@@ -14,8 +14,16 @@ import * as z from "zod/mini";
 export const alpha2 = () =>
   z.string().check(z.regex(/^[A-Za-z]{2}$/, "must be an ISO 3166-1 alpha-2 country code"));
 
-/** `YYYY-MM-DD`, and a real calendar date. */
-export const isoDate = () => z.iso.date("must be a date in YYYY-MM-DD format");
+const DATE_RULE = "must be a date in YYYY-MM-DD format";
+
+/** `YYYY-MM-DD`, and a real calendar date (checked by hand: z.iso adds to every cold start). */
+export const isoDate = () =>
+  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, DATE_RULE), z.refine(isCalendarDate, DATE_RULE));
+
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
 
 export const boundedString = (min: number, max: number) =>
   z.string().check(z.minLength(min), z.maxLength(max));
