@@ -18,10 +18,7 @@ export interface NotificationDelivery {
   readonly scanRef: string | null;
 }
 
-function toNotificationEvent(
-  notification: WebhookNotification,
-  receivedAtMs: number,
-): NotificationEvent {
+function toNotificationEvent(notification: WebhookNotification, receivedAtMs: number): NotificationEvent {
   return {
     type: "markid.notification",
     kind: notification.kind,
