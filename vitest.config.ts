@@ -1,4 +1,9 @@
 import { defineConfig } from "vitest/config";
+import { announceNodeVersion } from "./local/node-version-notice";
+
+// On Node 20 the SDK's Node notice once for the whole run, not once per test file; the switch it
+// sets reaches every worker through the environment.
+announceNodeVersion();
 
 export default defineConfig({
   test: {

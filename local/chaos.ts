@@ -3,12 +3,14 @@
 // and the invariants (exit code 1 when one fails). `--write-docs` puts them in docs/reliability.md
 // (its `chaos` section, or `chaos-fail` with `--unknown-outcome fail`).
 // Options: --requests N (or CHAOS_REQUESTS), --seed, --fault-share, --pollers... (local/chaos/options.ts).
+import { announceNodeVersion } from "./node-version-notice";
 import { parseChaosArguments } from "./chaos/options";
 import { writeChaosSection } from "./chaos/docs";
 import { checkInvariants } from "./chaos/invariants";
 import { renderMarkdown, renderText } from "./chaos/report";
 import { runChaos } from "./chaos/run";
 
+announceNodeVersion();
 const parsed = parseChaosArguments(process.argv.slice(2), process.env);
 if (!parsed.ok) {
   console.error(`npm run chaos: ${parsed.problem}`);

@@ -1,8 +1,10 @@
 // `npm run demo`: a guided tour of the system on its own local stack (random ports, so it runs
 // beside `npm start`). Exit 0 when every step passed, 1 otherwise. See docs/local-stack.md.
+import { announceNodeVersion } from "./node-version-notice";
 import { formatDemoSummary } from "./stack/demo-table";
 import { runDemo } from "./stack/demo-scenario";
 
+announceNodeVersion();
 console.log("Mark ID serverless — local demo. Lines starting with a time are the stack's own.");
 const summary = await runDemo({
   log: (line) => console.log(line),

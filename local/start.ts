@@ -1,10 +1,12 @@
 // `npm start`: the whole system on loopback — Mark ID simulator, local AWS, the three functions
 // behind their event sources — with embedded defaults and no AWS account. See docs/local-stack.md.
 import { randomBytes } from "node:crypto";
+import { announceNodeVersion } from "./node-version-notice";
 import { startBanner } from "./stack/banner";
 import { settingsFromEnvironment } from "./stack/settings";
 import { startLocalStack } from "./stack/stack";
 
+announceNodeVersion();
 const parsed = settingsFromEnvironment(process.env);
 if (!parsed.ok) {
   console.error(`npm start: invalid settings\n  ${parsed.problems.join("\n  ")}`);
