@@ -1,0 +1,103 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { readCommandLine, UsageError, usageLine, wholeNumber } from "../../local/cli/command-line";
+
+const command = {
+  name: "demo-cli",
+  usage: "[--count N] <thing>",
+  config: { options: { count: { type: "string" as const } }, allowPositionals: true },
+};
+
+describe("readCommandLine", () => {
+  it("answers --help (or -h) with the usage, even beside a bad option", () => {
+    for (const argv of [["--help"], ["-h"], ["--bogus", "--help"]]) {
+      expect(readCommandLine(command, argv)).toEqual({
+        kind: "help",
+        text: "usage: demo-cli [--count N] <thing>",
+      });
+    }
+  });
+
+  it("treats --help after -- as a value", () => {
+    const outcome = readCommandLine(command, ["--", "--help"]);
+    expect(outcome.kind).toBe("run");
+    if (outcome.kind === "run") expect(outcome.parsed.positionals).toEqual(["--help"]);
+  });
+
+  it("turns parseArgs' errors into one line naming the command", () => {
+    for (const [argv, problem] of [
+      [["--count"], "Option '--count <value>' argument missing"],
+      [["--bogus"], "Unknown option '--bogus'"],
+    ] as const) {
+      const outcome = readCommandLine(command, argv);
+      expect(outcome).toEqual({ kind: "usage-error", line: `demo-cli: ${problem} (--help shows the usage)` });
+    }
+  });
+
+  it("parses good arguments", () => {
+    const outcome = readCommandLine(command, ["--count", "3", "x"]);
+    expect(outcome.kind === "run" && outcome.parsed).toMatchObject({
+      values: { count: "3" },
+      positionals: ["x"],
+    });
+  });
+});
+
+describe("wholeNumber", () => {
+  it("accepts whole numbers in range and refuses the rest by name", () => {
+    expect(wholeNumber("7", "--count", 1, 10)).toBe(7);
+    for (const text of ["0", "11", "2.5", "x", "", " ", undefined]) {
+      expect(() => wholeNumber(text, "--count", 1, 10)).toThrow(UsageError);
+    }
+    expect(usageLine("c", new UsageError("--count must be ..."))).toBe(
+      "c: --count must be ... (--help shows the usage)",
+    );
+  });
+});
+
+/** Runs one drive command as a user would; no stack is running, so nothing may be reached. */
+async function run(script: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", `local/cli/${script}`, ...args],
+      // Ports nobody listens on: a command that got past its arguments would fail differently.
+      {
+        cwd: new URL("../..", import.meta.url),
+        env: { ...process.env, LOCAL_AWS_PORT: "9", SIMULATOR_PORT: "9" },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe.each([
+  ["enqueue.ts", ["--count"], ["--count", "1001"], ["--field", "no-equals-sign"]],
+  ["simulator.ts", ["frobnicate"], ["balance", "lots"], ["fault", "{not json"]],
+  ["dlq.ts", ["list", "--max"], ["purge"], ["redrive", "--max", "0"]],
+])("local/cli/%s", (script, ...badArgumentLists) => {
+  it("answers --help with its usage on stdout, exit 0", async () => {
+    const { code, stdout, stderr } = await run(script, "--help");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^usage: npx tsx local/cli/${script.replace(".", "\\.")} `));
+    expect(stderr).toBe("");
+  });
+
+  it.each(badArgumentLists)(
+    "refuses a bad argument (%s ...) in one line, exit 2, no stack trace",
+    async (...args) => {
+      const { code, stdout, stderr } = await run(script, ...args);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(
+        new RegExp(`^npx tsx local/cli/${script.replace(".", "\\.")}: .+ \\(--help shows the usage\\)\\n$`),
+      );
+      expect(stderr).not.toMatch(/\bat .+:\d+:\d+/);
+    },
+  );
+});
