@@ -3,9 +3,20 @@
 import { randomBytes } from "node:crypto";
 import { announceNodeVersion } from "./node-version-notice";
 import { startBanner } from "./stack/banner";
-import { settingsFromEnvironment } from "./stack/settings";
+import { SETTINGS_VARIABLES, settingsFromEnvironment } from "./stack/settings";
+import { commandLineOrExit } from "./cli/command-line";
 import { startLocalStack } from "./stack/stack";
 
+commandLineOrExit({
+  name: "npm start",
+  usage: `(no arguments; settings come from the environment)
+
+The whole system on loopback: Mark ID simulator, local AWS, the three functions behind their event
+sources. Ctrl-C (SIGINT) or SIGTERM stops everything it started.
+
+Settings (docs/local-stack.md): ${SETTINGS_VARIABLES.join(", ")}.`,
+  config: { options: {} },
+});
 announceNodeVersion();
 const parsed = settingsFromEnvironment(process.env);
 if (!parsed.ok) {

@@ -56,12 +56,12 @@ describe("wholeNumber", () => {
   });
 });
 
-/** Runs one drive command as a user would; no stack is running, so nothing may be reached. */
+/** Runs one command of local/ as a user would; no stack is running, so nothing may be reached. */
 async function run(script: string, ...args: string[]) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", `local/cli/${script}`, ...args],
+      ["--import", "tsx", `local/${script}`, ...args],
       // Ports nobody listens on: a command that got past its arguments would fail differently.
       {
         cwd: new URL("../..", import.meta.url),
@@ -75,15 +75,35 @@ async function run(script: string, ...args: string[]) {
   }
 }
 
-describe.each([
-  ["enqueue.ts", ["--count"], ["--count", "1001"], ["--field", "no-equals-sign"]],
-  ["simulator.ts", ["frobnicate"], ["balance", "lots"], ["fault", "{not json"]],
-  ["dlq.ts", ["list", "--max"], ["purge"], ["redrive", "--max", "0"]],
-])("local/cli/%s", (script, ...badArgumentLists) => {
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Each command: its file under local/, the name it speaks as, argument lists it must refuse. */
+const COMMANDS: [string, string, ...string[][]][] = [
+  [
+    "cli/enqueue.ts",
+    "npx tsx local/cli/enqueue.ts",
+    ["--count"],
+    ["--count", "1001"],
+    ["--field", "no-equals-sign"],
+  ],
+  [
+    "cli/simulator.ts",
+    "npx tsx local/cli/simulator.ts",
+    ["frobnicate"],
+    ["balance", "lots"],
+    ["fault", "{not json"],
+  ],
+  ["cli/dlq.ts", "npx tsx local/cli/dlq.ts", ["list", "--max"], ["purge"], ["redrive", "--max", "0"]],
+  ["start.ts", "npm start", ["now"], ["--port", "1"]],
+  ["demo.ts", "npm run demo", ["--fast"]],
+  ["chaos.ts", "npm run chaos", ["--bogus", "1"], ["--requests", "many"], ["--seed"]],
+];
+
+describe.each(COMMANDS)("local/%s", (script, name, ...badArgumentLists) => {
   it("answers --help with its usage on stdout, exit 0", async () => {
     const { code, stdout, stderr } = await run(script, "--help");
     expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^usage: npx tsx local/cli/${script.replace(".", "\\.")} `));
+    expect(stdout).toMatch(new RegExp(`^usage: ${escape(name)} `));
     expect(stderr).toBe("");
   });
 
@@ -93,10 +113,7 @@ describe.each([
       const { code, stdout, stderr } = await run(script, ...args);
       expect(code).toBe(2);
       expect(stdout).toBe("");
-      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-      expect(stderr).toMatch(
-        new RegExp(`^npx tsx local/cli/${script.replace(".", "\\.")}: .+ \\(--help shows the usage\\)\\n$`),
-      );
+      expect(stderr).toMatch(new RegExp(`^${escape(name)}: [^\\n]+ \\(--help shows the usage\\)\\n$`));
       expect(stderr).not.toMatch(/\bat .+:\d+:\d+/);
     },
   );
