@@ -6,6 +6,7 @@ import { startBanner } from "./stack/banner";
 import { SETTINGS_VARIABLES, settingsFromEnvironment } from "./stack/settings";
 import { commandLineOrExit } from "./cli/command-line";
 import { startLocalStack } from "./stack/stack";
+import { InvalidEnvironmentError } from "./stack/function-environment";
 
 commandLineOrExit({
   name: "npm start",
@@ -32,9 +33,11 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   const inUse = (error as { code?: unknown }).code === "EADDRINUSE";
   console.error(
-    inUse
-      ? `npm start: a port is already in use (${message}). Set SIMULATOR_PORT, LOCAL_AWS_PORT or WEBHOOK_PORT.`
-      : `npm start: could not start the local stack: ${message}`,
+    error instanceof InvalidEnvironmentError
+      ? `npm start: invalid settings\n  ${error.problems.join("\n  ")}`
+      : inUse
+        ? `npm start: a port is already in use (${message}). Set SIMULATOR_PORT, LOCAL_AWS_PORT or WEBHOOK_PORT.`
+        : `npm start: could not start the local stack: ${message}`,
   );
   process.exit(1);
 }
