@@ -6,6 +6,7 @@ import { startBanner } from "./stack/banner";
 import { SETTINGS_VARIABLES, settingsFromEnvironment } from "./stack/settings";
 import { commandLineOrExit } from "./cli/command-line";
 import { startLocalStack } from "./stack/stack";
+import { stopOnSignalOrOrphaning } from "./stack/shutdown";
 import { InvalidEnvironmentError } from "./stack/function-environment";
 
 commandLineOrExit({
@@ -59,18 +60,8 @@ if (parsed.sampleRequest) {
   }
 }
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      console.log("Stopping now.");
-      process.exit(130);
-    }
-    stopping = true;
-    console.log("\nStopping (Ctrl-C again to force)...");
-    void stack.close().then(() => {
-      console.log("Stopped.");
-      process.exit(0);
-    });
-  });
-}
+stopOnSignalOrOrphaning({
+  stop: () => stack.close(),
+  log: (line) => console.log(line),
+  exit: (code) => process.exit(code),
+});
