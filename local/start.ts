@@ -6,6 +6,9 @@ import { startBanner } from "./stack/banner";
 import { SETTINGS_VARIABLES, settingsFromEnvironment } from "./stack/settings";
 import { commandLineOrExit } from "./cli/command-line";
 import { startLocalStack } from "./stack/stack";
+import { timestamped } from "./stack/console-lines";
+import { SERVICE } from "./stack/functions";
+import { describeHandlerLog, handlerLogLevels, tapHandlerLogs } from "./stack/handler-log-tap";
 import { stopOnSignalOrOrphaning } from "./stack/shutdown";
 import { InvalidEnvironmentError } from "./stack/function-environment";
 
@@ -25,6 +28,19 @@ if (!parsed.ok) {
   console.error(`npm start: invalid settings\n  ${parsed.problems.join("\n  ")}`);
   process.exit(1);
 }
+
+// Retries, duplicates and give-backs are in the handlers' INFO and WARN lines: read them whatever
+// the user asked to see (local/stack/handler-log-tap.ts).
+const logLevels = handlerLogLevels(process.env["POWERTOOLS_LOG_LEVEL"]);
+process.env["POWERTOOLS_LOG_LEVEL"] = logLevels.run;
+tapHandlerLogs({
+  service: process.env["POWERTOOLS_SERVICE_NAME"] || SERVICE,
+  show: logLevels.show,
+  onEntry: (entry) => {
+    const line = describeHandlerLog(entry);
+    if (line !== undefined) console.log(timestamped(line));
+  },
+});
 
 const started = Date.now();
 let stack;
