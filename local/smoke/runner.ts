@@ -1,3 +1,5 @@
+import { cut } from "../stack/console-lines";
+
 /**
  * The smoke test's steps and their one line each. A step that needs an earlier one which did not
  * pass is skipped, not run into a confusing second failure. Details say identifiers only (a
@@ -52,9 +54,7 @@ export async function runSmokeSteps(
 
 export function stepLine(result: StepResult, nameWidth = result.name.length): string {
   const seconds = `${(result.durationMs / 1000).toFixed(1)} s`.padStart(7);
-  // eslint-disable-next-line no-control-regex
-  const detail = result.detail.replace(/[\u0000-\u001f\u007f]+/g, " ");
-  return `${result.status}  ${result.name.padEnd(nameWidth)}  ${seconds}  ${detail}`;
+  return `${result.status}  ${result.name.padEnd(nameWidth)}  ${seconds}  ${cut(result.detail, 400)}`;
 }
 
 /** The closing line, and whether the run passed: every step PASS. */

@@ -1,4 +1,5 @@
 import { LogLevelThreshold } from "@aws-lambda-powertools/logger";
+import { cut } from "./console-lines";
 
 /*
  * `npm start` shows what a batch line cannot: a Mark ID call retried, a duplicate request that
@@ -55,11 +56,9 @@ function idOf(entry: Readonly<Record<string, unknown>>): string {
     : `messageId=${text(entry["messageId"])}`;
 }
 
-/** A scalar as one bounded line: control characters (a forged newline) become spaces. */
+/** A scalar as one bounded line. */
 function text(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = String(value).replace(/[\u0000-\u001f\u007f]+/g, " ");
-  return flat.length <= 160 ? flat : `${flat.slice(0, 159)}…`;
+  return cut(String(value), 160);
 }
 
 export interface HandlerLogTapOptions {
@@ -78,7 +77,7 @@ export function tapHandlerLogs(options: HandlerLogTapOptions): () => void {
   const originals = streams.map((stream) => stream.write.bind(stream) as (...args: unknown[]) => boolean);
   streams.forEach((stream, index) => {
     const write = originals[index]!;
-    stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    stream.write = (chunk: unknown, ...rest: unknown[]): boolean => {
       const entry = handlerEntry(chunk, options.service);
       if (entry === undefined) return write(chunk, ...rest);
       options.onEntry(entry);
@@ -88,7 +87,7 @@ export function tapHandlerLogs(options: HandlerLogTapOptions): () => void {
       const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
       callback?.();
       return true;
-    });
+    };
   });
   return () =>
     streams.forEach((stream, index) => {

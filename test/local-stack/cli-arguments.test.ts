@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { readCommandLine, UsageError, usageLine, wholeNumber } from "../../local/cli/command-line";
+import { runEntryPoint } from "../support/run-command";
 
 const command = {
   name: "demo-cli",
@@ -57,23 +56,9 @@ describe("wholeNumber", () => {
 });
 
 /** Runs one command of local/ as a user would; no stack is running, so nothing may be reached. */
-async function run(script: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", `local/${script}`, ...args],
-      // Ports nobody listens on: a command that got past its arguments would fail differently.
-      {
-        cwd: new URL("../..", import.meta.url),
-        env: { ...process.env, LOCAL_AWS_PORT: "9", SIMULATOR_PORT: "9" },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const run = (script: string, ...args: string[]) =>
+  // Ports nobody listens on: a command that got past its arguments would fail differently.
+  runEntryPoint(`local/${script}`, args, { LOCAL_AWS_PORT: "9", SIMULATOR_PORT: "9" });
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

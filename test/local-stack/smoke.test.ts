@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { heardEvent } from "../../local/smoke/event-listener";
 import { runSmokeSteps, smokeVerdict, stepLine } from "../../local/smoke/runner";
+import { runEntryPoint } from "../support/run-command";
 
 describe("runSmokeSteps", () => {
   it("one line per step: PASS with its detail, FAIL with why, SKIP for a step whose need failed", async () => {
@@ -52,19 +51,8 @@ describe("heardEvent", () => {
 });
 
 /** `npm run smoke -- <args>` as a user runs it. */
-async function smoke(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "local/smoke/main.ts", ...args],
-      { cwd: new URL("../..", import.meta.url), env: { ...process.env, ...env } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const smoke = (args: string[], env: Record<string, string> = {}) =>
+  runEntryPoint("local/smoke/main.ts", args, env);
 
 const stepLines = (stdout: string) => stdout.split("\n").filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
 
