@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heardEvent } from "../../local/smoke/event-listener";
 import { runSmokeSteps, smokeVerdict, stepLine } from "../../local/smoke/runner";
+import { startLocalStack, type LocalStack } from "../../local/stack/stack";
 import { runEntryPoint } from "../support/run-command";
 
 describe("runSmokeSteps", () => {
@@ -96,5 +97,55 @@ describe("npm run smoke", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^npm run smoke --: .+ \(--help shows the usage\)\n$/);
     expect(stderr).toContain(problem);
+  });
+});
+
+describe("npm run smoke -- --markid --stack, the deploy checklist's command", () => {
+  // A stack in this process stands in for a deployed one: the smoke test reaches it only through
+  // what a user passes (the outputs, AWS_ENDPOINT_URL instead of AWS, the key pair).
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ simulatorPort: 0, awsPort: 0, webhookPort: 0 });
+  });
+  afterAll(async () => stack?.close());
+
+  it("runs every step against the stack it is pointed at", { timeout: 60_000 }, async () => {
+    const { code, stdout } = await smoke(
+      [
+        "--markid",
+        "--stack",
+        "--queue-url",
+        stack.resources.requestQueueUrl,
+        "--events-topic-arn",
+        stack.resources.eventsTopicArn,
+        "--timeout",
+        "20",
+      ],
+      {
+        MARKID_BASE_URL: stack.simulator.url,
+        MARKID_API_KEY: stack.secretValue.apiKey,
+        MARKID_API_SECRET: stack.secretValue.apiSecret,
+        AWS_ENDPOINT_URL: stack.awsEndpoint,
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+      },
+    );
+    expect(stepLines(stdout).map((line) => line.slice(0, 4))).toEqual([
+      "PASS",
+      "PASS",
+      "PASS",
+      "PASS",
+      "PASS",
+      "PASS",
+    ]);
+    expect(stdout).toContain("smoke test passed: 6/6 steps passed");
+    expect(stdout).not.toContain(stack.secretValue.apiSecret);
+    expect(code).toBe(0);
+    // The request went through the stack's own queue and function: its session was published.
+    const sessions = stack.published.list(
+      (r) =>
+        r.type === "verification.session-created" && String(r.body["requestId"]).startsWith("markid-smoke-"),
+    );
+    expect(sessions).toHaveLength(1);
   });
 });
