@@ -58,8 +58,9 @@ export function renderPolicyTable(): string {
     "",
     "# Error policy",
     "",
-    "What the functions do with each outcome of a Mark ID call (design.md §3). A flow may refine a",
-    "decision (for example `TOKEN_NOT_VALID` in a flow that holds a token); the rows below say where.",
+    "What the functions do with each outcome of a Mark ID call; [design.md §3](design.md#3-error-policy)",
+    "says why. A flow may refine a decision (for example `TOKEN_NOT_VALID` in a flow that holds a",
+    "token); the rows below say where. Identifiers and statuses: [markid-api.md §9](markid-api.md#9-errors).",
     "Retries happen inside the invocation's remaining time (minus a safety margin) and the",
     "container's retry budget; when either runs out the event is given back.",
   ];

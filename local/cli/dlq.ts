@@ -1,24 +1,32 @@
-// The request queue's dead-letter queue on the running stack, through the real SQS API.
-//
-//   npx tsx local/cli/dlq.ts list                 messages in the DLQ (ids and requestId; no bodies)
-//   npx tsx local/cli/dlq.ts redrive [--max N]    move them back to the request queue
-//
-// Redrive: see local/stack/redrive.ts (works on any SQS; a redriven message gets a new MessageId).
+// The request queue's dead-letter queue on the running stack, through the real SQS API; the
+// subcommands are in the usage text below (`--help`). Redrive: see local/stack/redrive.ts (works
+// on any SQS; a redriven message gets a new MessageId).
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
-import { parseArgs } from "node:util";
 import { receiveVisible, redriveDeadLetters } from "../stack/redrive";
+import { commandLineOrExit, exitWithUsageError, parsedOrExit, wholeNumber } from "./command-line";
 import { queueUrl, runCli, targetFromEnvironment } from "./target";
 
-const { values, positionals } = parseArgs({
-  options: { max: { type: "string", default: "1000" } },
-  allowPositionals: true,
-  strict: true,
+const NAME = "npx tsx local/cli/dlq.ts";
+const { values, positionals } = commandLineOrExit({
+  name: NAME,
+  usage: `list | redrive [--max N]
+
+  list              the messages in the request queue's DLQ (ids and requestId; no bodies)
+  redrive           move them back to the request queue (--max: at most N, default 1000)
+
+The stack is found as \`npm start\` chose it: LOCAL_AWS_PORT, AWS_ENDPOINT_URL, AWS_REGION, LOCAL_STAGE.`,
+  config: { options: { max: { type: "string", default: "1000" } }, allowPositionals: true },
 });
+const [subcommand, ...extra] = positionals;
+if ((subcommand !== "list" && subcommand !== "redrive") || extra.length > 0) {
+  exitWithUsageError(NAME, `expected list or redrive, not ${JSON.stringify(positionals.join(" "))}`);
+}
+const max = parsedOrExit(NAME, () => wholeNumber(values.max, "--max", 1, 100_000));
 const target = targetFromEnvironment();
 
 /** The requestId of a request body, without printing the rest (it may hold a person's data). */
@@ -38,10 +46,10 @@ function summary(message: Message): string {
   return `${message.MessageId}  sent ${new Date(sent).toISOString()}  ${requestId}${fieldNames}`;
 }
 
-runCli(target, async () => {
+runCli(NAME, target, async () => {
   const sqs = new SQSClient(target.clientConfig);
   const dlqUrl = await queueUrl(sqs, target.names.deadLetterQueueName);
-  switch (positionals[0] ?? "") {
+  switch (subcommand) {
     case "list": {
       const messages = await receiveVisible(sqs, dlqUrl, 1000, 30);
       for (const message of messages) console.log(summary(message));
@@ -77,15 +85,13 @@ runCli(target, async () => {
         {
           deadLetterQueueUrl: dlqUrl,
           sourceQueueUrl: await queueUrl(sqs, target.names.requestQueueName),
-          max: Number(values.max) || 1000,
+          max,
         },
         (message) => console.log(`redriven ${summary(message)}`),
       );
       console.log(`${moved} message(s) moved back to ${target.names.requestQueueName}`);
       break;
     }
-    default:
-      throw new Error("usage: dlq.ts list | redrive [--max N]");
   }
   sqs.destroy();
 });

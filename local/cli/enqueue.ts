@@ -1,34 +1,38 @@
 // Sends verification requests to the running stack's request queue, through the real SQS API.
-//
-//   npx tsx local/cli/enqueue.ts [--dummy-status APPROVED|DENIED|SUSPECTED|EXPIRED|ACTIVE]
-//                                [--request-id ID] [--client-id ID] [--count N]
-//                                [--field name=value ...] [--raw BODY]
-//
-// --field adds a token field of markid-api.md §3.1 (the value is JSON when it parses, else a string);
-// --raw sends BODY as is (e.g. not JSON). With --count, request ids get a -1, -2... suffix.
+// The options are in the usage text below (`--help`).
 import { randomBytes } from "node:crypto";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { parseArgs } from "node:util";
+import { commandLineOrExit, exitWithUsageError, parsedOrExit, wholeNumber } from "./command-line";
 import { queueUrl, runCli, targetFromEnvironment } from "./target";
 
-const { values } = parseArgs({
-  options: {
-    "dummy-status": { type: "string" },
-    "request-id": { type: "string" },
-    "client-id": { type: "string" },
-    count: { type: "string", default: "1" },
-    field: { type: "string", multiple: true, default: [] },
-    raw: { type: "string" },
+const NAME = "npx tsx local/cli/enqueue.ts";
+const { values } = commandLineOrExit({
+  name: NAME,
+  usage: `[--dummy-status STATUS] [--request-id ID] [--client-id ID] [--count N] [--field name=value ...] [--raw BODY]
+
+  --dummy-status STATUS   APPROVED, DENIED, SUSPECTED, EXPIRED or ACTIVE: a dummy session whose result
+                          webhook follows (development environments only)
+  --request-id ID         the idempotency key (default: random); the same id twice spends one token
+  --client-id ID          Mark ID's clientId (default: random)
+  --count N               N requests at once, 1 to 1000; ids get -1, -2... suffixes
+  --field name=value      a token request field (value is JSON when it parses, else a string); repeatable
+  --raw BODY              send BODY as is, e.g. not JSON
+
+The stack is found as \`npm start\` chose it: LOCAL_AWS_PORT, AWS_ENDPOINT_URL, AWS_REGION, LOCAL_STAGE.`,
+  config: {
+    options: {
+      "dummy-status": { type: "string" },
+      "request-id": { type: "string" },
+      "client-id": { type: "string" },
+      count: { type: "string", default: "1" },
+      field: { type: "string", multiple: true, default: [] },
+      raw: { type: "string" },
+    },
   },
-  strict: true,
 });
 
+const count = parsedOrExit(NAME, () => wholeNumber(values.count, "--count", 1, 1000));
 const target = targetFromEnvironment();
-const count = Number(values.count);
-if (!Number.isInteger(count) || count < 1 || count > 1000) {
-  console.error("--count must be a whole number from 1 to 1000");
-  process.exit(2);
-}
 
 function fieldValue(text: string): unknown {
   try {
@@ -42,13 +46,12 @@ const fields: Record<string, unknown> = {};
 for (const field of values.field) {
   const at = field.indexOf("=");
   if (at <= 0) {
-    console.error(`--field ${field}: expected name=value`);
-    process.exit(2);
+    exitWithUsageError(NAME, `--field ${JSON.stringify(field)}: expected name=value`);
   }
   fields[field.slice(0, at)] = fieldValue(field.slice(at + 1));
 }
 
-runCli(target, async () => {
+runCli(NAME, target, async () => {
   const sqs = new SQSClient(target.clientConfig);
   const url = await queueUrl(sqs, target.names.requestQueueName);
   const baseRequestId = values["request-id"] ?? `req-${randomBytes(4).toString("hex")}`;

@@ -1,30 +1,92 @@
-// Drives the running Mark ID simulator through its /__control HTTP surface (loopback only).
-//
-//   npx tsx local/cli/simulator.ts balance [N]            show or set the token balance
-//   npx tsx local/cli/simulator.ts rotate [--simulator-only]
-//        new key pair at Mark ID and in the Secrets Manager secret; --simulator-only changes
-//        Mark ID's only, so the functions' key pair is wrong (→ markid.credentials-invalid)
-//   npx tsx local/cli/simulator.ts fault '<injection JSON>'   e.g. '{"fault":{"type":"html-5xx"},"count":2}'
-//   npx tsx local/cli/simulator.ts clear-faults
-//   npx tsx local/cli/simulator.ts rate-limit <requests per second | off>
-//   npx tsx local/cli/simulator.ts requests [--last N]    API requests received (no bodies)
-//   npx tsx local/cli/simulator.ts webhooks [--last N]    webhook deliveries and their replies
-//   npx tsx local/cli/simulator.ts expire <scanRef>       age a session past its token expiry
+// Drives the running Mark ID simulator through its /__control HTTP surface (loopback only); the
+// subcommands are in the usage text below (`--help`).
 import { randomBytes } from "node:crypto";
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { parseArgs } from "node:util";
+import { commandLineOrExit, parsedOrExit, UsageError, wholeNumber } from "./command-line";
 import { runCli, targetFromEnvironment, type Target } from "./target";
 
-const { values, positionals } = parseArgs({
-  options: { "simulator-only": { type: "boolean", default: false }, last: { type: "string", default: "20" } },
-  allowPositionals: true,
-  strict: true,
+const NAME = "npx tsx local/cli/simulator.ts";
+const { values, positionals } = commandLineOrExit({
+  name: NAME,
+  usage: `<subcommand>
+
+  balance [N]                 show or set the token balance
+  rotate [--simulator-only]   new key pair at Mark ID and in the Secrets Manager secret; with
+                              --simulator-only at Mark ID only, so the functions' pair is wrong
+                              (→ markid.credentials-invalid)
+  fault '<injection JSON>'    e.g. '{"fault":{"type":"html-5xx","status":503},"count":2}'
+  clear-faults                remove every injected fault
+  rate-limit <N | off>        Mark ID answers 429 above N requests per second
+  requests [--last N]         API requests received (no bodies), default the last 20
+  webhooks [--last N]         webhook deliveries and their replies, default the last 20
+  expire <scanRef>            age a session past its token expiry
+
+The simulator is found as \`npm start\` chose it: SIMULATOR_PORT or SIMULATOR_URL (and, for rotate,
+LOCAL_AWS_PORT, AWS_ENDPOINT_URL, AWS_REGION, LOCAL_STAGE).`,
+  config: {
+    options: {
+      "simulator-only": { type: "boolean", default: false },
+      last: { type: "string", default: "20" },
+    },
+    allowPositionals: true,
+  },
 });
-const [command, argument] = positionals;
+
+/** Each subcommand with how many positional arguments it takes (at least, at most). */
+const SUBCOMMANDS: Readonly<Record<string, readonly [number, number]>> = {
+  balance: [0, 1],
+  rotate: [0, 0],
+  fault: [1, 1],
+  "clear-faults": [0, 0],
+  "rate-limit": [1, 1],
+  requests: [0, 0],
+  webhooks: [0, 0],
+  expire: [1, 1],
+};
+
+/** The arguments checked before anything is sent, so a typo never reaches the simulator. */
+function checkArguments(): { command: string; argument: string | undefined; last: number } {
+  const [command = "", argument, ...extra] = positionals;
+  const arity = SUBCOMMANDS[command];
+  if (arity === undefined) {
+    throw new UsageError(
+      command === "" ? "a subcommand is needed" : `unknown subcommand ${JSON.stringify(command)}`,
+    );
+  }
+  const given = positionals.length - 1;
+  if (given < arity[0] || given > arity[1] || extra.length > 0) {
+    throw new UsageError(
+      `${command} takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} to ${arity[1]}`} argument(s), not ${given}`,
+    );
+  }
+  if (command === "balance" && argument !== undefined) wholeNumber(argument, "the balance", 0, 1_000_000_000);
+  if (command === "rate-limit" && argument !== "off" && !(Number(argument) > 0)) {
+    throw new UsageError(
+      `rate-limit takes a number of requests per second above 0, or off, not ${JSON.stringify(argument)}`,
+    );
+  }
+  if (command === "fault") injection(argument ?? "");
+  return { command, argument, last: wholeNumber(values.last, "--last", 1, 100_000) };
+}
+
+/** The fault injection as JSON, or a UsageError (the simulator checks its fields). */
+function injection(text: string): unknown {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
+  } catch {
+    // the line below says it
+  }
+  throw new UsageError(
+    `fault takes a JSON object, e.g. '{"fault":{"type":"html-5xx"},"count":2}', not ${text}`,
+  );
+}
+
+const { command, argument, last } = parsedOrExit(NAME, checkArguments);
 const target = targetFromEnvironment();
 
 async function control(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -40,7 +102,7 @@ async function control(method: string, path: string, body?: unknown): Promise<un
 }
 
 function lastN<T>(items: readonly T[]): readonly T[] {
-  return items.slice(-Math.max(1, Number(values.last) || 20));
+  return items.slice(-last);
 }
 
 /**
@@ -69,8 +131,8 @@ async function rotate(t: Target): Promise<void> {
   console.log(`simulator: now accepts only apiKey ${apiKey}`);
 }
 
-runCli(target, async () => {
-  switch (command ?? "") {
+runCli(NAME, target, async () => {
+  switch (command) {
     case "balance":
       console.log(
         JSON.stringify(
@@ -83,9 +145,7 @@ runCli(target, async () => {
     case "rotate":
       return rotate(target);
     case "fault":
-      if (argument === undefined)
-        throw new Error('fault needs an injection, e.g. \'{"fault":{"type":"html-5xx"},"count":2}\'');
-      await control("POST", "faults", JSON.parse(argument));
+      await control("POST", "faults", injection(argument ?? ""));
       console.log("fault injected");
       return;
     case "clear-faults":
@@ -124,14 +184,10 @@ runCli(target, async () => {
       return;
     }
     case "expire":
-      if (argument === undefined) throw new Error("expire needs a scanRef");
       await control("POST", "expire", { scanRef: argument });
       console.log(`expired ${argument}`);
       return;
     default:
-      throw new Error(
-        "usage: simulator.ts balance [N] | rotate [--simulator-only] | fault '<json>' | clear-faults | " +
-          "rate-limit <n|off> | requests [--last N] | webhooks [--last N] | expire <scanRef>",
-      );
+      throw new UsageError(`unknown subcommand ${JSON.stringify(command)}`);
   }
 });

@@ -2,6 +2,8 @@ import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { localAwsClientConfig, type LocalAwsClientConfig } from "../aws/index";
 import { resourceNames, type ResourceNames } from "../stack/functions";
 import { DEFAULT_PORTS } from "../stack/settings";
+import { announceNodeVersion } from "../node-version-notice";
+import { UsageError, usageLine } from "./command-line";
 
 /** Where the running stack is, found the way `npm start` chose it: defaults, or the same env overrides. */
 export interface Target {
@@ -34,12 +36,20 @@ export async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
   return QueueUrl;
 }
 
-/** Runs a command; a failure prints one line (with a hint when nothing is listening) and exits 1. */
-export function runCli(target: Target, main: () => Promise<void>): void {
+/**
+ * Runs a command; a failure prints one line (with a hint when nothing is listening) and exits 1,
+ * a bad argument found while running (UsageError) exits 2 like one parseArgs refused.
+ */
+export function runCli(name: string, target: Target, main: () => Promise<void>): void {
+  announceNodeVersion();
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      console.error(describeFailure(error, target));
+      if (error instanceof UsageError) {
+        console.error(usageLine(name, error));
+        process.exit(2);
+      }
+      console.error(`${name}: ${describeFailure(error, target)}`);
       process.exit(1);
     },
   );

@@ -121,7 +121,7 @@ function quoted(text: string): string {
 }
 
 /** One line, bounded: control characters (a forged newline in a value) become spaces. */
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ");
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;

@@ -1,7 +1,6 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   localAwsClientConfig,
-  localAwsEnvironment,
   provisionLocalResources,
   startLocalAws,
   type LocalAws,
@@ -18,6 +17,11 @@ import {
   timestamped,
 } from "./console-lines";
 import { checkLocalEndpoint } from "./endpoint-guard";
+import {
+  functionEnvironmentProblems,
+  handlerEnvironment,
+  InvalidEnvironmentError,
+} from "./function-environment";
 import { FUNCTIONS, resourceNames, SERVICE } from "./functions";
 import { loadHandlers } from "./handlers";
 import { startHttpApiServer, type HttpApiServer } from "./http-api-server";
@@ -121,6 +125,8 @@ export async function startLocalStack(
     });
 
     const functionEnvironment = handlerEnvironment(settings, awsEndpoint, simulator.url, resources);
+    const problems = functionEnvironmentProblems(functionEnvironment);
+    if (problems.length > 0) throw new InvalidEnvironmentError(problems);
     Object.assign(process.env, functionEnvironment);
     const handlers = await loadHandlers(functionEnvironment);
 
@@ -234,41 +240,4 @@ export async function startLocalStack(
     await closeAll();
     throw error;
   }
-}
-
-/**
- * The handlers' environment: what serverless.yml's provider.environment gives them, pointed at
- * this stack. Tuning variables (POWERTOOLS_LOG_LEVEL, settings.functionEnvironment, any RETRY_*
- * the user exports) are defaults that the user's environment overrides; those that name the
- * stack's endpoints and resources are always the stack's.
- */
-function handlerEnvironment(
-  settings: LocalStackSettings,
-  awsEndpoint: string,
-  simulatorUrl: string,
-  resources: ProvisionedResources,
-): Record<string, string> {
-  const defaults: Record<string, string> = {
-    POWERTOOLS_SERVICE_NAME: SERVICE,
-    POWERTOOLS_METRICS_NAMESPACE: "MarkId",
-    // The console lines say what happened (a given-back record, an alert); the handlers' own JSON
-    // logs are on demand: POWERTOOLS_LOG_LEVEL=WARN (or INFO, DEBUG) npm start.
-    POWERTOOLS_LOG_LEVEL: "ERROR",
-    // EMF metric lines on stdout are for CloudWatch, not for a terminal.
-    POWERTOOLS_METRICS_DISABLED: "true",
-    MARKID_SIGNATURE_HEADER: "Idenfy-Signature",
-    ...settings.functionEnvironment,
-  };
-  return {
-    ...Object.fromEntries(
-      Object.entries(defaults).map(([name, value]) => [name, process.env[name] || value]),
-    ),
-    ...localAwsEnvironment(awsEndpoint, settings.region),
-    ...resources.environment,
-    MARKID_BASE_URL: simulatorUrl,
-    STAGE: settings.stage,
-    // All concurrent invocations share one module instance here, i.e. one "container" and one
-    // rate limiter, so that container may use the whole account rate.
-    MARKID_MAX_CONTAINERS: "1",
-  };
 }

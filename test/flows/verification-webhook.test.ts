@@ -18,9 +18,7 @@ import { useStack } from "../support/stack";
 const stack = useStack();
 const KEY = "TestingKey";
 const HEADER = "Idenfy-Signature";
-const PEER_BODY = readFileSync(
-  new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url),
-);
+const PEER_BODY = readFileSync(new URL("../fixtures/peer-webhook-go-idenfy.json", import.meta.url));
 const SETTINGS = { maxBodyBytes: 262_144, signatureHeader: HEADER };
 
 let secretName = "";

@@ -19,9 +19,7 @@ import { jsonLines, useOutputCapture } from "../support/output-capture";
 const stack = useStack();
 const logs = useOutputCapture();
 
-const PEER_BODY = readFileSync(
-  new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url),
-);
+const PEER_BODY = readFileSync(new URL("../fixtures/peer-webhook-go-idenfy.json", import.meta.url));
 const PEER_KEY = "TestingKey";
 const PEER_SIGNATURE = "e7386736c7f0e8ee293a7637a316d64f7193c3197c133576e3f72061100180e2";
 const PEER_SECRET = {

@@ -24,5 +24,7 @@ describe("npm run demo", () => {
     ).toEqual([]);
     expect(summary.ok).toBe(true);
     expect(table).toContain(`${summary.steps.length}/${summary.steps.length} steps passed`);
+    // The real details, not only the unit test's: the table fits a 120-column terminal.
+    expect(Math.max(...table.split("\n").map((line) => line.length))).toBeLessThanOrEqual(120);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseVerificationResult, parseWebhookBody } from "../../lib/markid/webhook-payload";
 
 const PEER_BODY = new Uint8Array(
-  readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
+  readFileSync(new URL("../fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
 );
 
 const minimal = { scanRef: "s-1", clientId: "c-1", final: true, status: { overall: "APPROVED" } };

@@ -3,9 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { signWebhookBody, verifyWebhookSignature } from "../../lib/markid/webhook-signature";
 
-// The peer fixture, byte for byte, as signed by someone else (shared/fixtures/README.md).
+// The peer fixture, byte for byte, as signed by someone else (test/fixtures/README.md).
 const PEER_BODY = new Uint8Array(
-  readFileSync(new URL("../../../shared/fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
+  readFileSync(new URL("../fixtures/peer-webhook-go-idenfy.json", import.meta.url)),
 );
 const PEER_KEY = "TestingKey";
 const PEER_SIGNATURE = "e7386736c7f0e8ee293a7637a316d64f7193c3197c133576e3f72061100180e2";
