@@ -1,7 +1,14 @@
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
-import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
+import {
+  isExpired,
+  leasedClaimCondition,
+  readStateItem,
+  stateKey,
+  toEpochSeconds,
+  type StateTable,
+} from "./state-table";
 
 /*
  * Webhook deduplication (design.md §4.1): Mark ID resends a result until it gets a 2xx, and a
@@ -62,14 +69,7 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
         new PutCommand({
           TableName: table.tableName,
           Item: { pk: pk(key), status: STATUS.publishing, leaseUntil, expiresAt: toEpochSeconds(leaseUntil) },
-          ConditionExpression:
-            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :publishing AND leaseUntil < :now)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":nowSeconds": Math.floor(at / 1000),
-            ":publishing": STATUS.publishing,
-            ":now": at,
-          },
+          ...leasedClaimCondition(STATUS.publishing, at),
         }),
       ),
     );

@@ -4,7 +4,14 @@ import * as z from "zod/mini";
 import { lazily } from "../lazily";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
-import { isExpired, readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
+import {
+  isExpired,
+  leasedClaimCondition,
+  readStateItem,
+  stateKey,
+  toEpochSeconds,
+  type StateTable,
+} from "./state-table";
 
 /*
  * Idempotency of verification requests (design.md §4.3): POST /api/v2/token spends a credit, so
@@ -170,15 +177,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           },
           // A lapsed claim is taken over only for the same request: the holder may have died after
           // Mark ID made its token. Items written before fingerprints existed have none.
-          ConditionExpression:
-            "attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inProgress AND leaseUntil < :now AND (attribute_not_exists(fingerprint) OR fingerprint = :fingerprint))",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":nowSeconds": Math.floor(now / 1000),
-            ":inProgress": STATUS.inProgress,
-            ":now": now,
-            ":fingerprint": fingerprint,
-          },
+          ...leasedClaimCondition(STATUS.inProgress, now, {
+            expression: "(attribute_not_exists(fingerprint) OR fingerprint = :fingerprint)",
+            values: { ":fingerprint": fingerprint },
+          }),
         }),
       ),
     )

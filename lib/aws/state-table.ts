@@ -63,3 +63,26 @@ export function isExpired(item: Record<string, unknown>, nowMs: number): boolean
   const expiresAt = item[STATE_TABLE_TTL_ATTRIBUTE];
   return typeof expiresAt === "number" && expiresAt * 1000 <= nowMs;
 }
+
+/**
+ * The condition of a leased claim's PutItem, shared by the stores that claim an item before work
+ * only one caller may do: the item is absent, past its TTL, or still `heldStatus` with a lease that
+ * lapsed (its holder died). `also` narrows the lapsed case (a names/values pair of its own).
+ */
+export function leasedClaimCondition(
+  heldStatus: string,
+  nowMs: number,
+  also?: { readonly expression: string; readonly values: Readonly<Record<string, unknown>> },
+) {
+  const lapsed = `#status = :held AND leaseUntil < :now${also === undefined ? "" : ` AND ${also.expression}`}`;
+  return {
+    ConditionExpression: `attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (${lapsed})`,
+    ExpressionAttributeNames: { "#status": "status" },
+    ExpressionAttributeValues: {
+      ":nowSeconds": Math.floor(nowMs / 1000),
+      ":held": heldStatus,
+      ":now": nowMs,
+      ...also?.values,
+    },
+  };
+}
