@@ -105,17 +105,20 @@ export function parseChaosArguments(
   return { ok: true, options: { ...DEFAULT_CHAOS_OPTIONS, ...defined }, writeDocs };
 }
 
+/** Where the defaults start: past the longest option (--visibility-timeout-seconds <value>). */
+const HELP_COLUMN = 40;
+
 /** `npm run chaos -- --help`: every option with its default, named as on the command line. */
 export function chaosUsage(): string {
   const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const lines = Object.entries(DEFAULT_CHAOS_OPTIONS).map(
-    ([name, value]) => `  --${kebab(name)} <value>`.padEnd(36) + `default ${String(value)}`,
+    ([name, value]) => `  --${kebab(name)} <value>`.padEnd(HELP_COLUMN) + `default ${String(value)}`,
   );
   return [
     "usage: npm run chaos -- [--option value ...] [--write-docs]",
     "",
     ...lines,
-    "  --write-docs".padEnd(36) + "write the figures into docs/reliability.md",
+    "  --write-docs".padEnd(HELP_COLUMN) + "write the figures into docs/reliability.md",
     "",
     "CHAOS_REQUESTS in the environment sets --requests (the flag wins).",
   ].join("\n");
