@@ -23,6 +23,7 @@ const { values, positionals } = commandLineOrExit({
   rate-limit <N | off>        Mark ID answers 429 above N requests per second
   requests [--last N]         API requests received (no bodies), default the last 20
   webhooks [--last N]         webhook deliveries and their replies, default the last 20
+  drop-webhooks <N>           lose the next N webhooks outright, resends included (0 stops it)
   expire <scanRef>            age a session past its token expiry
 
 The simulator is found as \`npm start\` chose it: SIMULATOR_PORT or SIMULATOR_URL (and, for rotate,
@@ -45,6 +46,7 @@ const SUBCOMMANDS: Readonly<Record<string, readonly [number, number]>> = {
   "rate-limit": [1, 1],
   requests: [0, 0],
   webhooks: [0, 0],
+  "drop-webhooks": [1, 1],
   expire: [1, 1],
 };
 
@@ -70,6 +72,7 @@ function checkArguments(): { command: string; argument: string | undefined; last
     );
   }
   if (command === "fault") injection(argument ?? "");
+  if (command === "drop-webhooks") wholeNumber(argument ?? "", "the number of webhooks", 0, 1_000_000);
   return { command, argument, last: wholeNumber(values.last, "--last", 1, 100_000) };
 }
 
@@ -147,6 +150,10 @@ runCli(NAME, target, async () => {
     case "fault":
       await control("POST", "faults", injection(argument ?? ""));
       console.log("fault injected");
+      return;
+    case "drop-webhooks":
+      await control("POST", "webhooks/drop", { count: Number(argument) });
+      console.log(`the next ${argument} webhook(s) will be lost with their resends`);
       return;
     case "clear-faults":
       await control("DELETE", "faults");

@@ -77,6 +77,7 @@ const COMMANDS: [string, string, ...string[][]][] = [
     ["frobnicate"],
     ["balance", "lots"],
     ["fault", "{not json"],
+    ["drop-webhooks", "-1"],
   ],
   ["cli/dlq.ts", "npx tsx local/cli/dlq.ts", ["list", "--max"], ["purge"], ["redrive", "--max", "0"]],
   ["start.ts", "npm start", ["now"], ["--port", "1"]],
