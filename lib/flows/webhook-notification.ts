@@ -3,7 +3,7 @@ import type { AwsError } from "../aws/aws-error";
 import type { Notifier } from "../aws/notifier";
 import type { WebhookNotification } from "../markid/webhook-body";
 import type { NotificationEvent } from "../messages";
-import type { WebhookFlowDependencies, WebhookHandled, WebhookRefused } from "./verification-webhook";
+import type { NotificationDelivery, WebhookHandled, WebhookRefused } from "./webhook-outcome";
 
 /*
  * A signed webhook that is not a verification result (design.md §4.1, §4.3) is published as
@@ -11,12 +11,6 @@ import type { WebhookFlowDependencies, WebhookHandled, WebhookRefused } from "./
  * key it on (a resend and a second notice for the same scanRef look alike), and SNS is
  * at-least-once anyway, so subscribers must tolerate a repeat.
  */
-
-/** What the webhook reports of a published notification: no payload, no clientId. */
-export interface NotificationDelivery {
-  readonly notificationKind: string;
-  readonly scanRef: string | null;
-}
 
 function toNotificationEvent(notification: WebhookNotification, receivedAtMs: number): NotificationEvent {
   return {
@@ -47,7 +41,7 @@ function publishNotification(
 /** The webhook flow's outcome for a notification: 200 once published, 503 (Mark ID resends) if not. */
 export function handleNotification(
   notification: WebhookNotification,
-  deps: Pick<WebhookFlowDependencies, "notifier" | "now">,
+  deps: { readonly notifier: Pick<Notifier, "publishEvent">; readonly now?: () => number },
 ): ResultAsync<WebhookHandled, WebhookRefused> {
   return publishNotification(notification, deps.notifier, (deps.now ?? Date.now)())
     .map((delivery): WebhookHandled => ({ kind: "notification", delivery }))
