@@ -12,6 +12,7 @@ import {
   validateQueueAttributes,
 } from "./sqs-queue-attributes";
 import { md5OfMessageAttributes } from "./sqs-md5";
+import { MessageMoveTasks } from "./sqs-move-tasks";
 import { decodeReceiptHandle, LocalQueue, stateOf, type MessageState, type StoredMessage } from "./sqs-queue";
 import { parseInput } from "./validation";
 
@@ -105,6 +106,15 @@ const inputs = {
     ReceiptHandle: z.string(),
     VisibilityTimeout: z.number().int(),
   }),
+  StartMessageMoveTask: z.object({
+    SourceArn: z.string(),
+    DestinationArn: z.string().optional(),
+    MaxNumberOfMessagesPerSecond: z.number().int().optional(),
+  }),
+  ListMessageMoveTasks: z.object({
+    SourceArn: z.string(),
+    MaxResults: z.number().int().min(1).max(10).optional(),
+  }),
   ChangeMessageVisibilityBatch: queueUrlInput.extend({
     Entries: z.array(
       z.object({ Id: batchId, ReceiptHandle: z.string(), VisibilityTimeout: z.number().int() }),
@@ -129,6 +139,7 @@ export class SqsService implements JsonService, SqsDelivery {
   readonly #baseUrl: () => string;
   /** Aborted on close, so long-polling receivers return at once. */
   readonly #closing = new AbortController();
+  readonly #moveTasks = new MessageMoveTasks((arn) => this.#find(arn));
 
   /** `baseUrl` is read when a queue is created: the gateway knows its port only once listening. */
   constructor(region: string, baseUrl: () => string) {
@@ -197,6 +208,12 @@ export class SqsService implements JsonService, SqsDelivery {
         );
       case "ChangeMessageVisibilityBatch":
         return done(parse("ChangeMessageVisibilityBatch").andThen((i) => this.#changeVisibilityBatch(i)));
+      case "StartMessageMoveTask":
+        return done(parse("StartMessageMoveTask").andThen((i) => this.#moveTasks.start(i)));
+      case "ListMessageMoveTasks":
+        return done(
+          parse("ListMessageMoveTasks").andThen((i) => this.#moveTasks.list(i.SourceArn, i.MaxResults)),
+        );
       default:
         return done(
           err(senderError("UnknownOperationException", `${operation} is not served by the local SQS`)),

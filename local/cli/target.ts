@@ -11,7 +11,8 @@ export interface Target {
   readonly region: string;
   readonly simulatorUrl: string;
   readonly names: ResourceNames;
-  readonly clientConfig: LocalAwsClientConfig;
+  /** For the SDK clients: the local endpoint and keys, or (a deployed stage) the region alone. */
+  readonly clientConfig: LocalAwsClientConfig | { readonly region: string };
 }
 
 export function targetFromEnvironment(
