@@ -16,7 +16,7 @@ import {
   type MessageSchemaDocument,
   type Topic,
 } from "./event-docs/asyncapi";
-import { toYaml } from "./event-docs/yaml";
+import { toYaml, type YamlMapping } from "./event-docs/yaml";
 import packageJson from "../package.json" with { type: "json" };
 
 export const EVENT_DOCS_DIR = fileURLToPath(new URL("../docs/events/", import.meta.url));
@@ -66,6 +66,9 @@ function topics(): Topic[] {
   ];
 }
 
+/** The AsyncAPI document of docs/events/asyncapi.yaml, before it is written as YAML. */
+export const eventsAsyncApi = (): YamlMapping => asyncApiDocument(packageJson.version, topics());
+
 /** Prettier with the repository's settings, so the files pass `npm run format:check` as written. */
 async function formatted(fileName: string, text: string): Promise<string> {
   const path = join(EVENT_DOCS_DIR, fileName);
@@ -79,8 +82,7 @@ export async function renderEventDocs(): Promise<Map<string, string>> {
     const fileName = schemaFileName(name);
     files.set(fileName, await formatted(fileName, JSON.stringify(messageSchemaDocument(name))));
   }
-  const asyncApi = toYaml(asyncApiDocument(packageJson.version, topics()));
-  files.set("asyncapi.yaml", await formatted("asyncapi.yaml", asyncApi));
+  files.set("asyncapi.yaml", await formatted("asyncapi.yaml", toYaml(eventsAsyncApi())));
   return files;
 }
 

@@ -11,7 +11,11 @@ export interface YamlMapping {
 
 const PLAIN_KEY = /^[A-Za-z_$][\w.$-]*$/;
 
-const key = (name: string): string => (PLAIN_KEY.test(name) ? name : JSON.stringify(name));
+/** Words a YAML 1.1 reader takes for a boolean or null even as a key. */
+const RESERVED_KEY = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+
+const key = (name: string): string =>
+  PLAIN_KEY.test(name) && !RESERVED_KEY.test(name) ? name : JSON.stringify(name);
 
 function scalar(value: string | number | boolean | null): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
