@@ -20,6 +20,9 @@ const isoTime = (description: string) => z.iso.datetime().describe(description);
 /** A field a subscriber may still meet as `null`: Mark ID leaves it out until it is known. */
 const nullableText = (description: string) => z.nullable(z.string()).describe(description);
 
+/** Left out, never `null`, when unknown (`exactOptional`: the interfaces say `x?: string`). */
+const optionalText = (description: string) => z.exactOptional(z.string()).describe(description);
+
 const jsonObject = () => z.record(z.string(), z.unknown());
 
 export const sessionCreatedEventSchema = z
@@ -70,15 +73,15 @@ export const verificationCompletedEventSchema = z
 export const verificationFailedEventSchema = z
   .object({
     type: z.literal("verification.failed"),
-    requestId: z.exactOptional(z.string()).describe("The request's requestId, when it could be read."),
+    requestId: optionalText("The request's requestId, when it could be read."),
     messageId: z.string().describe("The SQS message id of the request message."),
-    clientId: z.exactOptional(z.string()).describe("The request's clientId, when known."),
+    clientId: optionalText("The request's clientId, when known."),
     reason: z
       .string()
       .describe(
         "Why: `invalid-request`, `rejected-by-markid`, `unknown-outcome` or `request-id-conflict` (new values may appear).",
       ),
-    identifier: z.exactOptional(z.string()).describe("Mark ID's error identifier, when it gave one."),
+    identifier: optionalText("Mark ID's error identifier, when it gave one."),
     fields: z.array(z.string()).describe("Paths of the invalid fields; never their values."),
   })
   .meta({
@@ -94,8 +97,8 @@ export const notificationEventSchema = z
       .describe(
         "The `Idenfy-Event-Type` header lower-cased with dashes; else `document-expiration`, `aml-monitoring` or `unknown`.",
       ),
-    scanRef: z.exactOptional(z.string()).describe("The notification's scanRef, when present."),
-    clientId: z.exactOptional(z.string()).describe("The notification's clientId, when present."),
+    scanRef: optionalText("The notification's scanRef, when present."),
+    clientId: optionalText("The notification's clientId, when present."),
     receivedAt: isoTime("ISO-8601 time the notification reached us."),
     payload: jsonObject().describe(
       "The signed body as received (may hold personal data: for the subscriber, never for logs).",
