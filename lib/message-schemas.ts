@@ -15,6 +15,10 @@ import { ALERT_TYPES } from "./messages";
  * must ignore ones it does not know.
  */
 
+/** The event's `type`, which the notifier also sets as the SNS message attribute `type`. */
+const eventType = <const Type extends string>(type: Type) =>
+  z.literal(type).describe("The event type; also the SNS message attribute `type`, for filter policies.");
+
 const isoTime = (description: string) => z.iso.datetime().describe(description);
 
 /** A field a subscriber may still meet as `null`: Mark ID leaves it out until it is known. */
@@ -27,7 +31,7 @@ const jsonObject = () => z.record(z.string(), z.unknown());
 
 export const sessionCreatedEventSchema = z
   .object({
-    type: z.literal("verification.session-created"),
+    type: eventType("verification.session-created"),
     requestId: z.string().describe("The request message's idempotency key; subscribers dedupe on it."),
     clientId: z.string().describe("The user's id in the calling system, as sent in the request."),
     scanRef: z.string().describe("Mark ID's reference of the verification session."),
@@ -45,7 +49,7 @@ export const sessionCreatedEventSchema = z
 
 export const verificationCompletedEventSchema = z
   .object({
-    type: z.literal("verification.completed"),
+    type: eventType("verification.completed"),
     scanRef: z.string().describe("Mark ID's reference of the verification session."),
     clientId: z.string().describe("The user's id in the calling system."),
     externalRef: nullableText("The request's externalRef, when it had one."),
@@ -72,7 +76,7 @@ export const verificationCompletedEventSchema = z
 
 export const verificationFailedEventSchema = z
   .object({
-    type: z.literal("verification.failed"),
+    type: eventType("verification.failed"),
     requestId: optionalText("The request's requestId, when it could be read."),
     messageId: z.string().describe("The SQS message id of the request message."),
     clientId: optionalText("The request's clientId, when known."),
@@ -91,7 +95,7 @@ export const verificationFailedEventSchema = z
 
 export const notificationEventSchema = z
   .object({
-    type: z.literal("markid.notification"),
+    type: eventType("markid.notification"),
     kind: z
       .string()
       .describe(
