@@ -1,6 +1,8 @@
 /**
  * The messages this system publishes (design.md §4.3). Other systems subscribe to them, so
- * these shapes are a contract: add fields, never rename or remove.
+ * these shapes are a contract: add fields, never rename or remove. A field added here is added to
+ * its zod schema in lib/message-schemas.ts too (tsc fails until both agree), then
+ * `npm run docs:events` regenerates the published contract in docs/events/.
  */
 
 export const ALERT_TYPES = [

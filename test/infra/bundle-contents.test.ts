@@ -43,6 +43,20 @@ describe("each function's bundle carries only the Mark ID endpoints its handler 
   );
 });
 
+describe("the message schemas are for the docs generator and the tests, never a handler", () => {
+  // lib/message-schemas.ts uses full zod (zod/mini elsewhere): a bundle carrying it would grow and
+  // build every message schema at cold init. Modules with no bytes in the output were shaken out.
+  it("no bundle carries lib/message-schemas.ts or zod's classic API", () => {
+    expect(bundles.functions.length).toBeGreaterThan(0);
+    for (const bundle of bundles.functions) {
+      const offending = bundle.modules.filter(
+        (module) => module === "lib/message-schemas.ts" || module.includes("node_modules/zod/v4/classic/"),
+      );
+      expect(offending, bundle.name).toEqual([]);
+    }
+  });
+});
+
 describe("production dependencies", () => {
   // serverless.yml aliases it to lib/aws/credential-chain.ts, which only needs its types and, where
   // the environment has no keys, requires it at run time from node_modules: never bundled.
