@@ -22,6 +22,7 @@ import {
  *   (absent) --claim--> in-progress {claimId, leaseUntil}
  *   in-progress --saveSession--> session-created {session}      token made and recorded
  *   in-progress --release--> (absent)                           Mark ID made no token: retry is safe
+ *   in-progress --holdClaim--> in-progress until the token expires   a token we could not read
  *   in-progress, lease over --claim--> in-progress (new claim)   the holder died or hung
  *   session-created --markPublished--> published
  *   in-progress --markOutcomeUnknown--> outcome-unknown         the token call's outcome is unknown
@@ -94,6 +95,11 @@ export interface SessionStore {
   ): ResultAsync<void, AwsError>;
   /** Drops an in-progress claim (Mark ID made no token), so a redelivery may try again. */
   release(requestId: string, claimId: string): ResultAsync<{ readonly released: boolean }, AwsError>;
+  /**
+   * Keeps an in-progress claim until `untilMs` (epoch ms): Mark ID made a token we could not read,
+   * and no delivery of the request may make another while that token could be used.
+   */
+  holdClaim(requestId: string, claimId: string, untilMs: number): ResultAsync<void, AwsError>;
   /** Notes that the session event went out; fails if no session was saved. */
   markPublished(requestId: string): ResultAsync<void, AwsError>;
   /**
@@ -298,6 +304,25 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         .orElse((error) =>
           isConditionalCheckFailed(error) ? okAsync({ released: false }) : errAsync(error),
         );
+    },
+
+    holdClaim(requestId, claimId, untilMs) {
+      const condition = claimCondition(claimId);
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: key(requestId) },
+            UpdateExpression: "SET leaseUntil = :until, expiresAt = :ttl",
+            ...condition,
+            ExpressionAttributeValues: {
+              ...condition.ExpressionAttributeValues,
+              ":until": untilMs,
+              ":ttl": toEpochSeconds(untilMs) + CLAIM_RETENTION_SECONDS,
+            },
+          }),
+        ),
+      ).map(() => undefined);
     },
 
     markOutcomeUnknown(requestId, ttlEpochSeconds, claimId) {

@@ -209,6 +209,25 @@ describe("saveSession and redelivery", () => {
   });
 });
 
+describe("holdClaim", () => {
+  it("keeps the claim until the given time, and only for its holder", async () => {
+    const { store } = await freshStore();
+    const claimId = await claimed(store, "req-1");
+    const until = T0 + 10 * LEASE;
+    expect((await store.holdClaim("req-1", "another-claim", until))._unsafeUnwrapErr().code).toBe(
+      "ConditionalCheckFailedException",
+    );
+    expect((await store.holdClaim("req-1", claimId, until)).isOk()).toBe(true);
+    const claimAt = (now: number) => store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now });
+    // Long past the claim's own lease, before the hold ends: still held.
+    expect((await claimAt(T0 + 5 * LEASE))._unsafeUnwrap()).toEqual({
+      state: "in-progress",
+      leaseExpiresAt: until,
+    });
+    expect((await claimAt(until + 1))._unsafeUnwrap().state).toBe("claimed");
+  });
+});
+
 describe("release", () => {
   it("frees the request so a retry may claim it", async () => {
     const { store } = await freshStore();

@@ -373,9 +373,9 @@ describe("JSON_ERROR, ENCODING_ERROR, METHOD_NOT_ALLOWED, schema mismatch, unkno
     expect(await sessionItem(body.requestId)).toBeUndefined();
   });
 
-  it("a truncated 201 (a token was made but cannot be read): alert, dead-letter, and the claim is kept", async () => {
+  it("a truncated 201 (a token was made but cannot be read): alert, dead-letter, and the claim is held while the token lives", async () => {
     injectToken({ type: "truncated-json" });
-    const body = request();
+    const body = request({ expiryTime: 600 });
     const report = (await harness().process(body))._unsafeUnwrapErr();
     expect(report).toMatchObject({
       outcome: "markid-failed",
@@ -383,7 +383,18 @@ describe("JSON_ERROR, ENCODING_ERROR, METHOD_NOT_ALLOWED, schema mismatch, unkno
       identifier: "schema-mismatch",
     });
     expect(alerts().map((a) => a.type)).toEqual(["markid.client-error"]);
-    expect(await sessionItem(body.requestId)).toMatchObject({ status: "in-progress" });
+    const held = await sessionItem(body.requestId);
+    expect(held).toMatchObject({ status: "in-progress" });
+    // Held until the token's own expiry (600 s), not just past this invocation.
+    expect(held?.["leaseUntil"]).toBeGreaterThan(Date.now() + 590_000);
+
+    // A duplicate long after an invocation's lease would have lapsed still spends no credit.
+    const later = Date.now() + 5 * 60_000;
+    const duplicate = (
+      await harness(stack().newContainer({ now: () => later })).process(body)
+    )._unsafeUnwrapErr();
+    expect(duplicate.outcome).toBe("in-progress");
+    expect(tokenPosts()).toHaveLength(1);
   });
 });
 

@@ -5,7 +5,7 @@ import type { ExecutionFailure } from "../../resilience/execute";
 import { alertSummary, failureEventDetails, markIdErrorLabel } from "../outcome";
 import { publishFailureEvent } from "./publish";
 import type { VerificationRequest } from "./request";
-import { releaseClaim } from "./state";
+import { holdClaim, releaseClaim } from "./state";
 import type { RecordOutcome, RecordScope } from "./types";
 import { onUnknownOutcome } from "./unknown-outcome";
 
@@ -37,10 +37,12 @@ export function onTokenFailed(
     });
   }
   // An error reply means Mark ID made no token, so the request may be tried again. A 2xx we could
-  // not read did make one: the claim is kept, so a duplicate arriving before its lease ends spends
-  // no further credit.
+  // not read did make one: the claim is held while that token could be used, so no delivery of the
+  // request spends a further credit (a late duplicate once found the lease over and did).
   const released =
-    error.kind === "schema-mismatch" ? okAsync(undefined) : releaseClaim(scope, request.requestId, claimId);
+    error.kind === "schema-mismatch"
+      ? holdClaim(scope, request, claimId)
+      : releaseClaim(scope, request.requestId, claimId);
   return released
     .andThen(() =>
       decision.alert === null ? okAsync(undefined) : raiseAlert(scope, decision.alert, failure),

@@ -2,8 +2,7 @@ import { errAsync } from "neverthrow";
 import { publishFailureEvent } from "./publish";
 import { warnOnFailure } from "./reports";
 import type { VerificationRequest } from "./request";
-import { DEFAULT_TOKEN_EXPIRY_SECONDS } from "./session";
-import { releaseClaim } from "./state";
+import { releaseClaim, tokenUsableUntilMs } from "./state";
 import type { GivenBackOutcome, RecordOutcome, RecordReport, RecordScope } from "./types";
 
 /**
@@ -28,7 +27,7 @@ export function onUnknownOutcome(
   // the same failure. It stays closed as long as a token made now could be used.
   const closed = deps.sessions.markOutcomeUnknown(
     request.requestId,
-    unknownOutcomeTtl(scope, request),
+    Math.ceil(tokenUsableUntilMs(scope, request) / 1000),
     claimId,
   );
   return warnOnFailure(
@@ -49,11 +48,4 @@ export function publishUnknownOutcome(
     { requestId: request.requestId, clientId: request.clientId, reason: "unknown-outcome", fields: [] },
     { ...report, outcome: "unknown-outcome-failed" },
   );
-}
-
-/** Until when a token made by a call of unknown outcome could still be used (epoch seconds). */
-function unknownOutcomeTtl(scope: RecordScope, request: VerificationRequest): number {
-  const expiry = request.token.expiryTime;
-  const seconds = typeof expiry === "number" && expiry > 0 ? expiry : DEFAULT_TOKEN_EXPIRY_SECONDS;
-  return Math.ceil(scope.deps.now() / 1000) + seconds;
 }
