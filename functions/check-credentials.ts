@@ -1,7 +1,12 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { checkCredentials, type CredentialCheckSummary } from "../lib/flows/check-credentials";
+import type { Config } from "../lib/config";
+import {
+  checkCredentials,
+  type CheckCredentialsDependencies,
+  type CredentialCheckSummary,
+} from "../lib/flows/check-credentials";
 import { reportCredentialCheck } from "../lib/flows/check-credentials-report";
-import { dependenciesFromEnvironment, type Dependencies } from "../lib/runtime/dependencies";
+import { checkCredentialsDependencies } from "../lib/runtime/dependencies";
 import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
 
 /**
@@ -12,8 +17,12 @@ import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame"
  */
 export type CheckCredentialsHandler = LambdaHandler<ScheduledEvent, CredentialCheckSummary>;
 
+type Needs = CheckCredentialsDependencies & {
+  readonly config: Pick<Config, "MARKID_PROBE_PATH" | "MARKID_TIMEOUT_MS">;
+};
+
 /** The handler over given dependencies (tests pass their own). */
-export function createCheckCredentialsHandler(dependencies: () => Dependencies): CheckCredentialsHandler {
+export function createCheckCredentialsHandler(dependencies: () => Needs): CheckCredentialsHandler {
   return lambdaHandler({
     name: "check-credentials",
     container: dependencies,
@@ -30,4 +39,4 @@ export function createCheckCredentialsHandler(dependencies: () => Dependencies):
   });
 }
 
-export const handler: CheckCredentialsHandler = createCheckCredentialsHandler(dependenciesFromEnvironment);
+export const handler: CheckCredentialsHandler = createCheckCredentialsHandler(checkCredentialsDependencies);

@@ -1,8 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { createStartVerificationFlow, type StartVerificationOptions } from "../lib/flows/start-verification";
+import type { Config } from "../lib/config";
+import {
+  createStartVerificationFlow,
+  type StartVerificationDependencies,
+  type StartVerificationOptions,
+} from "../lib/flows/start-verification";
 import { processVerificationRecord } from "../lib/flows/start-verification/record";
 import { createConcurrencyLimit } from "../lib/resilience/concurrency";
-import { dependenciesFromEnvironment, type Dependencies } from "../lib/runtime/dependencies";
+import { startVerificationDependencies } from "../lib/runtime/dependencies";
 import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
 import { processSqsBatch } from "../lib/runtime/sqs-batch";
 
@@ -13,9 +18,11 @@ import { processSqsBatch } from "../lib/runtime/sqs-batch";
  */
 export type StartVerificationHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 
+type Needs = StartVerificationDependencies & { readonly config: Pick<Config, "BATCH_CONCURRENCY"> };
+
 /** The handler over given dependencies (tests pass their own, and flow options). */
 export function createHandler(
-  dependencies: () => Dependencies,
+  dependencies: () => Needs,
   options: StartVerificationOptions = {},
 ): StartVerificationHandler {
   return lambdaHandler({
@@ -43,4 +50,4 @@ export function createHandler(
   });
 }
 
-export const handler: StartVerificationHandler = createHandler(dependenciesFromEnvironment);
+export const handler: StartVerificationHandler = createHandler(startVerificationDependencies);

@@ -1,9 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { processVerificationWebhook, type WebhookOutcome } from "../lib/flows/verification-webhook";
+import {
+  processVerificationWebhook,
+  type WebhookFlowDependencies,
+  type WebhookOutcome,
+} from "../lib/flows/verification-webhook";
 import { reportWebhookOutcome } from "../lib/flows/verification-webhook-report";
 import { webhookReply } from "../lib/flows/webhook-reply";
-import { createSigningKeySource } from "../lib/flows/webhook-signing-key";
-import { dependenciesFromEnvironment, type Dependencies } from "../lib/runtime/dependencies";
+import { createSigningKeySource, type SigningKeySourceOptions } from "../lib/flows/webhook-signing-key";
+import type { Config } from "../lib/config";
+import { verificationWebhookDependencies } from "../lib/runtime/dependencies";
 import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
 
 /**
@@ -15,8 +20,14 @@ import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame"
  */
 export type WebhookHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
+type Needs = Omit<WebhookFlowDependencies, "signingKey"> &
+  Pick<SigningKeySourceOptions, "credentials"> & {
+    readonly config: Pick<Config, "WEBHOOK_MAX_BODY_BYTES" | "MARKID_SIGNATURE_HEADER">;
+    readonly now: () => number;
+  };
+
 /** The handler over given dependencies (tests pass their own). */
-export function createVerificationWebhookHandler(dependencies: () => Dependencies): WebhookHandler {
+export function createVerificationWebhookHandler(dependencies: () => Needs): WebhookHandler {
   return lambdaHandler({
     name: "verification-webhook",
     container: () => {
@@ -46,4 +57,4 @@ export function createVerificationWebhookHandler(dependencies: () => Dependencie
   });
 }
 
-export const handler: WebhookHandler = createVerificationWebhookHandler(dependenciesFromEnvironment);
+export const handler: WebhookHandler = createVerificationWebhookHandler(verificationWebhookDependencies);

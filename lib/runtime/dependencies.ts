@@ -62,7 +62,15 @@ export interface DependencyOverrides {
   readonly budget?: RetryBudget;
 }
 
-export function createDependencies(config: Config, overrides: DependencyOverrides = {}): Dependencies {
+/** What every function builds: configuration, clients, clock and the secret. */
+interface Base {
+  readonly config: Config;
+  readonly aws: AwsClients;
+  readonly now: () => number;
+  readonly credentials: CredentialsProvider;
+}
+
+function base(config: Config, overrides: DependencyOverrides): Base {
   const aws = overrides.aws ?? awsClients();
   const now = overrides.now ?? Date.now;
   const credentials = createCredentialsProvider({
@@ -71,39 +79,22 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     ttlSeconds: config.CREDENTIALS_CACHE_TTL_SECONDS,
     now,
   });
-  const markIdTransport = createMarkIdTransport({
-    baseUrl: config.MARKID_BASE_URL,
-    credentials: toMarkIdCredentialsSource(credentials),
-    timeoutMs: config.MARKID_TIMEOUT_MS,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-  });
-  const notifier = createNotifier({
-    client: aws.sns,
-    eventsTopicArn: config.EVENTS_TOPIC_ARN,
-    alertsTopicArn: config.ALERTS_TOPIC_ARN,
-  });
-  const table = createStateTable({ client: aws.dynamodb, tableName: config.STATE_TABLE });
-  const alertState = createAlertStateStore({ table });
+  return { config, aws, now, credentials };
+}
+
+/** What calling Mark ID under the policy takes. */
+function markIdCalls({ config, credentials }: Base, overrides: DependencyOverrides) {
   return {
-    config,
-    aws,
-    credentials,
-    markIdTransport,
-    notifier,
-    sessions: createSessionStore({ table }),
-    deliveries: createDeliveryStore({ table, now }),
-    alertState,
-    alerter: createAlerter({
-      state: alertState,
-      notifier,
-      stage: config.STAGE,
-      windowSeconds: config.ALERT_WINDOW_SECONDS,
-      now,
+    markIdTransport: createMarkIdTransport({
+      baseUrl: config.MARKID_BASE_URL,
+      credentials: toMarkIdCredentialsSource(credentials),
+      timeoutMs: config.MARKID_TIMEOUT_MS,
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     }),
     retry: retrySettingsFromConfig(config),
     budget: overrides.budget ?? retryBudgetFromConfig(config),
     limiter: overrides.limiter ?? rateLimiterFromConfig(config),
-    refreshCredentials: (used) =>
+    refreshCredentials: (used?: MarkIdApiCredentials) =>
       credentials
         .refresh(used)
         .map(({ changed }) => ({ changed }))
@@ -111,11 +102,80 @@ export function createDependencies(config: Config, overrides: DependencyOverride
           kind: "credentials-unavailable",
           message: describeCredentialsError(error),
         })),
-    now,
   };
 }
 
-/** The dependencies the deployed functions run on: configuration from the environment. */
-export function dependenciesFromEnvironment(): Dependencies {
-  return createDependencies(loadConfig());
+const notifierOf = ({ config, aws }: Base): Notifier =>
+  createNotifier({
+    client: aws.sns,
+    eventsTopicArn: config.EVENTS_TOPIC_ARN,
+    alertsTopicArn: config.ALERTS_TOPIC_ARN,
+  });
+
+const tableOf = ({ config, aws }: Base) =>
+  createStateTable({ client: aws.dynamodb, tableName: config.STATE_TABLE });
+
+function alerterOf({ config, now }: Base, notifier: Notifier, state: AlertStateStore): Alerter {
+  return createAlerter({
+    state,
+    notifier,
+    stage: config.STAGE,
+    windowSeconds: config.ALERT_WINDOW_SECONDS,
+    now,
+  });
+}
+
+/** Everything, for tests and tools: one container that every flow accepts. */
+export function createDependencies(config: Config, overrides: DependencyOverrides = {}): Dependencies {
+  const parts = base(config, overrides);
+  const notifier = notifierOf(parts);
+  const table = tableOf(parts);
+  const alertState = createAlertStateStore({ table });
+  return {
+    ...parts,
+    ...markIdCalls(parts, overrides),
+    notifier,
+    sessions: createSessionStore({ table }),
+    deliveries: createDeliveryStore({ table, now: parts.now }),
+    alertState,
+    alerter: alerterOf(parts, notifier, alertState),
+  };
+}
+
+/*
+ * What each deployed function builds from its environment: only the parts its flow uses, so its
+ * bundle carries, and its cold init runs, nothing else (the webhook calls no Mark ID endpoint and
+ * keeps no session; the credential check keeps no session or delivery).
+ */
+
+export function startVerificationDependencies() {
+  const parts = base(loadConfig(), {});
+  const notifier = notifierOf(parts);
+  const table = tableOf(parts);
+  return {
+    ...parts,
+    ...markIdCalls(parts, {}),
+    notifier,
+    sessions: createSessionStore({ table }),
+    alerter: alerterOf(parts, notifier, createAlertStateStore({ table })),
+  };
+}
+
+export function verificationWebhookDependencies() {
+  const parts = base(loadConfig(), {});
+  return {
+    ...parts,
+    notifier: notifierOf(parts),
+    deliveries: createDeliveryStore({ table: tableOf(parts), now: parts.now }),
+  };
+}
+
+export function checkCredentialsDependencies() {
+  const parts = base(loadConfig(), {});
+  const table = tableOf(parts);
+  return {
+    ...parts,
+    ...markIdCalls(parts, {}),
+    alerter: alerterOf(parts, notifierOf(parts), createAlertStateStore({ table })),
+  };
 }
