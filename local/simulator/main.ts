@@ -1,5 +1,6 @@
 // `npm run simulator`: a Mark ID simulator on loopback for manual runs and the local stack.
 // SIMULATOR_PORT (default 8090) and WEBHOOK_URL (optional: where result webhooks are POSTed).
+import { commandLineOrExit } from "../cli/command-line";
 import { startSimulator } from "./index";
 import {
   DEFAULT_API_KEY,
@@ -8,6 +9,19 @@ import {
   DEFAULT_SIGNING_KEY,
 } from "./options";
 import { routes } from "./routes";
+
+// No options: --help answers with the usage, and anything else is refused in one line.
+commandLineOrExit({
+  name: "npm run simulator",
+  usage: `
+
+  Starts a Mark ID simulator on loopback and prints its endpoints, its key pair and curl lines for
+  its control surface; Ctrl-C stops it.
+
+  SIMULATOR_PORT  the port (default 8090; 0 picks a free one)
+  WEBHOOK_URL     where result webhooks are POSTed (default: recorded, not sent)`,
+  config: { options: {}, allowPositionals: false },
+});
 
 const port = Number(process.env["SIMULATOR_PORT"] ?? 8090);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -47,6 +61,7 @@ Control surface (no auth, loopback only):
   curl -s '${url}/__control/verification?scanRef=<scanRef>'
   curl -s ${url}/__control/requests
   curl -s ${url}/__control/webhooks
+  curl -s -X POST ${url}/__control/webhooks/drop -d '{"count":1}'
 
 Ctrl-C to stop.`);
 

@@ -88,6 +88,7 @@ const COMMANDS: [string, string, ...string[][]][] = [
     ["list", "--max", "5"],
   ],
   ["start.ts", "npm start", ["now"], ["--port", "1"]],
+  ["simulator/main.ts", "npm run simulator", ["--port", "1"], ["now"]],
   ["demo.ts", "npm run demo", ["--fast"]],
   ["chaos.ts", "npm run chaos", ["--bogus", "1"], ["--requests", "many"], ["--seed"]],
 ];
