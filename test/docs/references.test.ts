@@ -34,7 +34,8 @@ describe("references", () => {
     expect(files).toContain(".ci/run");
   });
 
-  it("no file refers to anything beside the repository (../shared)", () => {
+  // A user's clone has this repository alone: nothing may reach for a folder beside it.
+  it("no file refers to anything beside the repository (the shared folder of the workplace)", () => {
     const outside = files.filter(
       (file) =>
         file !== "test/docs/references.test.ts" &&
