@@ -26,9 +26,10 @@ import type { MarkIdError } from "../markid/errors";
 import type { Transport } from "../markid/transport";
 
 /**
- * Everything a handler needs, built once per Lambda container: SDK clients keep their
+ * Everything any handler needs, built once per Lambda container: SDK clients keep their
  * connections, the credentials cache and the retry budget and rate limiter are per container
- * by design (design.md §3). Tests build their own with `createDependencies` and overrides.
+ * by design (design.md §3). Tests build it with `createDependencies` and overrides; a deployed
+ * function builds only its own part (the `…Dependencies()` builders below).
  */
 export interface Dependencies {
   readonly config: Config;
