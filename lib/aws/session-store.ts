@@ -233,6 +233,31 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
   });
 
+  /** One conditional UpdateItem on the claim this invocation still holds. */
+  const updateUnderClaim = (
+    requestId: string,
+    claimId: string,
+    update: {
+      readonly expression: string;
+      readonly names?: Readonly<Record<string, string>>;
+      readonly values: Readonly<Record<string, unknown>>;
+    },
+  ): ResultAsync<void, AwsError> => {
+    const condition = claimCondition(claimId);
+    return fromAwsPromise("dynamodb", "UpdateItem", () =>
+      table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: { pk: key(requestId) },
+          UpdateExpression: update.expression,
+          ConditionExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, ...update.names },
+          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ...update.values },
+        }),
+      ),
+    ).map(() => undefined);
+  };
+
   /**
    * Ends a claim this invocation still holds in a settled state (a session, or an unknown outcome):
    * the new status and its expiry set, the lease and claim id removed, in one conditional write.
@@ -243,29 +268,16 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     status: typeof STATUS.created | typeof STATUS.outcomeUnknown,
     ttlEpochSeconds: number,
     session?: StoredSession,
-  ): ResultAsync<void, AwsError> => {
-    const condition = claimCondition(claimId);
-    return fromAwsPromise("dynamodb", "UpdateItem", () =>
-      table.doc.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: { pk: key(requestId) },
-          UpdateExpression: `SET #status = :status, ${session === undefined ? "" : "#session = :session, "}expiresAt = :ttl REMOVE leaseUntil, claimId`,
-          ConditionExpression: condition.ConditionExpression,
-          ExpressionAttributeNames: {
-            ...condition.ExpressionAttributeNames,
-            ...(session === undefined ? {} : { "#session": "session" }),
-          },
-          ExpressionAttributeValues: {
-            ...condition.ExpressionAttributeValues,
-            ":status": status,
-            ":ttl": ttlEpochSeconds,
-            ...(session === undefined ? {} : { ":session": session }),
-          },
-        }),
-      ),
-    ).map(() => undefined);
-  };
+  ): ResultAsync<void, AwsError> =>
+    updateUnderClaim(requestId, claimId, {
+      expression: `SET #status = :status, ${session === undefined ? "" : "#session = :session, "}expiresAt = :ttl REMOVE leaseUntil, claimId`,
+      ...(session === undefined ? {} : { names: { "#session": "session" } }),
+      values: {
+        ":status": status,
+        ":ttl": ttlEpochSeconds,
+        ...(session === undefined ? {} : { ":session": session }),
+      },
+    });
 
   return {
     claim(requestId, claimOptions) {
@@ -307,22 +319,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
 
     holdClaim(requestId, claimId, untilMs) {
-      const condition = claimCondition(claimId);
-      return fromAwsPromise("dynamodb", "UpdateItem", () =>
-        table.doc.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { pk: key(requestId) },
-            UpdateExpression: "SET leaseUntil = :until, expiresAt = :ttl",
-            ...condition,
-            ExpressionAttributeValues: {
-              ...condition.ExpressionAttributeValues,
-              ":until": untilMs,
-              ":ttl": toEpochSeconds(untilMs) + CLAIM_RETENTION_SECONDS,
-            },
-          }),
-        ),
-      ).map(() => undefined);
+      return updateUnderClaim(requestId, claimId, {
+        expression: "SET leaseUntil = :until, expiresAt = :ttl",
+        values: { ":until": untilMs, ":ttl": toEpochSeconds(untilMs) + CLAIM_RETENTION_SECONDS },
+      });
     },
 
     markOutcomeUnknown(requestId, ttlEpochSeconds, claimId) {
