@@ -20,18 +20,17 @@ export const givenBackOnAwsError =
 
 /**
  * A write that does not decide the record's outcome (release a claim, mark a session published):
- * its failure is a warning with the AWS error code, and the record goes on. `done` says whether
- * it went through.
+ * its failure is a warning with the AWS error code, and the record goes on.
  */
 export function warnOnFailure<T>(
   write: ResultAsync<T, AwsError>,
   observer: RecordObserver,
   warning: string,
-): ResultAsync<{ readonly done: boolean }, never> {
+): ResultAsync<void, never> {
   return write
-    .map(() => ({ done: true }))
+    .map(() => undefined)
     .orElse((error) => {
       observer.onWarning?.(warning, { code: error.code });
-      return okAsync({ done: false });
+      return okAsync(undefined);
     });
 }

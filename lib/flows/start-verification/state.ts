@@ -15,7 +15,7 @@ export function markPublished(scope: RecordScope, requestId: string): ResultAsyn
     scope.deps.sessions.markPublished(requestId),
     scope.observer,
     "could not mark the session as published",
-  ).map(() => undefined);
+  );
 }
 
 /** Drops the claim; on failure it lapses with its lease, and a redelivery before that is given back. */
@@ -28,7 +28,7 @@ export function releaseClaim(
     scope.deps.sessions.release(requestId, claimId),
     scope.observer,
     "could not release the claim",
-  ).map(() => undefined);
+  );
 }
 
 /**
@@ -45,7 +45,7 @@ export function holdClaim(
     scope.deps.sessions.holdClaim(request.requestId, claimId, tokenUsableUntilMs(scope, request)),
     scope.observer,
     "could not hold the claim of an unreadable token; a delivery after its lease may make a second one",
-  ).map(() => undefined);
+  );
 }
 
 /** Until when a token made for this request could still be used (epoch ms). */
