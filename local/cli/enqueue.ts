@@ -13,7 +13,8 @@ const { values } = commandLineOrExit({
   --dummy-status STATUS   APPROVED, DENIED, SUSPECTED, EXPIRED or ACTIVE: a dummy session whose result
                           webhook follows (development environments only)
   --request-id ID         the idempotency key (default: random); the same id twice spends one token
-  --client-id ID          Mark ID's clientId (default: random)
+  --client-id ID          Mark ID's clientId (default: client-<requestId>, so the same id twice is
+                          the same request, not a reuse of the id for someone else)
   --count N               N requests at once, 1 to 1000; ids get -1, -2... suffixes
   --field name=value      a token request field (value is JSON when it parses, else a string); repeatable
   --raw BODY              send BODY as is, e.g. not JSON
@@ -61,7 +62,7 @@ runCli(NAME, target, async () => {
       values.raw ??
       JSON.stringify({
         requestId,
-        clientId: values["client-id"] ?? `client-${randomBytes(4).toString("hex")}`,
+        clientId: values["client-id"] ?? `client-${requestId}`,
         ...(values["dummy-status"] === undefined ? {} : { dummyStatus: values["dummy-status"] }),
         ...fields,
       });
