@@ -8,6 +8,8 @@ import { lazily } from "./lazily";
  */
 const positiveInt = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const nonNegativeInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.nonnegative()), fallback);
 const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(z.positive()), fallback);
 
 const required = () => z.string().check(z.minLength(1, "is required"));
@@ -49,6 +51,17 @@ export const configShape = () => ({
    */
   BATCH_CONCURRENCY: positiveInt(10),
   WEBHOOK_MAX_BODY_BYTES: positiveInt(262_144),
+  /**
+   * The results queue (design.md §4.4). Only the webhook, the publisher and the reconciler use it,
+   * so it is checked where their dependencies are built (requireResultsQueueUrl), not for every function.
+   */
+  RESULTS_QUEUE_URL: z.optional(z.string()),
+  /** A session with no final result this long after its token expired is asked about. */
+  RECONCILE_AFTER_SECONDS: nonNegativeInt(900),
+  /** Status calls one reconciliation run may make. */
+  RECONCILE_MAX_PER_RUN: positiveInt(100),
+  /** A session still in progress this long after its token expired is given up (alarm). */
+  RECONCILE_GIVE_UP_SECONDS: positiveInt(604_800),
 });
 
 /** Built when the configuration is first parsed (once per container). */
@@ -100,6 +113,14 @@ export class ConfigurationError extends Error {
 // The bundles are minified: without this the class is named `ss`, and so is the errorType that
 // `serverless invoke local` reports.
 Object.defineProperty(ConfigurationError, "name", { value: "ConfigurationError" });
+
+/** RESULTS_QUEUE_URL, for the functions that send to or read the results queue; else a ConfigurationError. */
+export function requireResultsQueueUrl(config: Pick<Config, "RESULTS_QUEUE_URL">): string {
+  const url = config.RESULTS_QUEUE_URL;
+  if (url !== undefined && url !== "") return url;
+  const problems = ["RESULTS_QUEUE_URL is required"];
+  throw new ConfigurationError({ kind: "config-invalid", problems, message: `invalid configuration: ${problems[0]}` });
+}
 
 /** The container's configuration, or a ConfigurationError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

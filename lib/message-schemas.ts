@@ -51,6 +51,7 @@ export const verificationCompletedEventSchema = z
   .object({
     type: eventType("verification.completed"),
     scanRef: z.string().describe("Mark ID's reference of the verification session."),
+    requestId: optionalText("The request that created the session, when this deployment created it."),
     clientId: z.string().describe("The user's id in the calling system."),
     externalRef: nullableText("The request's externalRef, when it had one."),
     final: z.boolean().describe("False while a manual review may still change the result."),
@@ -66,12 +67,23 @@ export const verificationCompletedEventSchema = z
     data: z
       .nullable(jsonObject())
       .describe(
-        "The webhook's `data` object as received (personal data: for the subscriber, never for logs).",
+        "The webhook's `data` object as received (personal data: for the subscriber, never for logs); null when reconciled (the status endpoint carries no personal data).",
+      ),
+    source: z
+      .enum(["webhook", "reconciliation"])
+      .describe("Where the result came from: the webhook, or a status call for a session whose webhook was lost."),
+    receivedAt: isoTime("ISO-8601 time the result reached us: the webhook's arrival, or the status reply's."),
+    sequence: z
+      .int()
+      .positive()
+      .describe(
+        "Per scanRef, strictly increasing in the order results were published (gaps allowed): keep the highest sequence among the final results of a scanRef.",
       ),
   })
   .meta({
     title: "verification.completed",
-    description: "A signed webhook carried a verification result.",
+    description:
+      "A verification result, from Mark ID's webhook or, for a lost webhook, from the status endpoint; published once per (scanRef, final, overall).",
   });
 
 export const verificationFailedEventSchema = z

@@ -43,9 +43,14 @@ export interface SessionCreatedEvent {
   readonly expiresAt: string;
 }
 
+/** Where a result came from: Mark ID's webhook, or the reconciler's status call (a lost webhook). */
+export type ResultSource = "webhook" | "reconciliation";
+
 export interface VerificationCompletedEvent {
   readonly type: "verification.completed";
   readonly scanRef: string;
+  /** The request that created the session, when this deployment created it. */
+  readonly requestId?: string;
   readonly clientId: string;
   readonly externalRef: string | null;
   readonly final: boolean;
@@ -56,9 +61,23 @@ export interface VerificationCompletedEvent {
   readonly autoFace: string | null;
   readonly manualDocument: string | null;
   readonly manualFace: string | null;
-  /** The webhook's `data` object as received (personal data: for the subscriber, never for logs). */
+  /**
+   * The webhook's `data` object as received (personal data: for the subscriber, never for logs);
+   * `null` when reconciled (the status endpoint carries no personal data).
+   */
   readonly data: Readonly<Record<string, unknown>> | null;
+  readonly source: ResultSource;
+  /** ISO-8601 time the result reached us: the webhook's arrival, or the status reply's. */
+  readonly receivedAt: string;
+  /**
+   * Per scanRef, strictly increasing in the order results were published (gaps allowed): a
+   * consumer keeps the highest `sequence` among the `final` results of a scanRef.
+   */
+  readonly sequence: number;
 }
+
+/** A result on its way through the results queue: everything but the sequence, given at publish. */
+export type PendingCompletedEvent = Omit<VerificationCompletedEvent, "sequence">;
 
 /**
  * A signed webhook that is not a verification result (markid-api.md §7.2): a document-expiration

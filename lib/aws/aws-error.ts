@@ -1,6 +1,6 @@
 import { ResultAsync } from "neverthrow";
 
-export type AwsService = "secretsmanager" | "sns" | "dynamodb";
+export type AwsService = "secretsmanager" | "sns" | "dynamodb" | "sqs";
 
 /**
  * An AWS call that failed after the SDK's own retries (the SDK retries throttling, 5xx and

@@ -8,14 +8,30 @@ import { fromAwsPromise, type AwsError } from "./aws-error";
  *   session#<requestId>   idempotency of verification requests   (session-store.ts)
  *   delivery#<key>        webhook deliveries already published    (delivery-store.ts)
  *   alert#<type>          the open alert window of each type      (alert-state.ts)
+ *   scan#<scanRef>        a session's results: its sequence counter, and while no final result
+ *                         has been published, its place in the reconciler's index
+ *                         (result-sequence.ts, open-sessions.ts)
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
+ *
+ * The one secondary index, OPEN_SESSIONS_INDEX, is sparse: only `scan#` items of sessions still
+ * waiting for a final result carry its keys, so the reconciler reads the due ones in order of
+ * `reconcileAt` without scanning the table. Its partition key holds one value: the open sessions
+ * of a deployment number in the thousands (the account's rate limit bounds how many are made),
+ * far below what one index partition serves.
  */
 const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
 const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
-export type StateItemKind = "session" | "delivery" | "alert";
+export type StateItemKind = "session" | "delivery" | "alert" | "scan";
+
+export const OPEN_SESSIONS_INDEX = "open-sessions";
+/** The index's partition key and its one value, present only while a session is open. */
+export const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
+export const OPEN_SESSIONS_SHARD = "open";
+/** The index's sort key: epoch seconds at which the reconciler should next ask about the session. */
+export const OPEN_SESSIONS_DUE_ATTRIBUTE = "reconcileAt";
 
 export interface StateTable {
   readonly doc: DynamoDBDocumentClient;
@@ -42,8 +58,22 @@ export const toEpochSeconds = (epochMs: number): number => Math.ceil(epochMs / 1
 export function stateTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: STATE_TABLE_PARTITION_KEY, AttributeType: "S" }],
+    AttributeDefinitions: [
+      { AttributeName: STATE_TABLE_PARTITION_KEY, AttributeType: "S" },
+      { AttributeName: OPEN_SESSIONS_SHARD_ATTRIBUTE, AttributeType: "S" },
+      { AttributeName: OPEN_SESSIONS_DUE_ATTRIBUTE, AttributeType: "N" },
+    ],
     KeySchema: [{ AttributeName: STATE_TABLE_PARTITION_KEY, KeyType: "HASH" }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: OPEN_SESSIONS_INDEX,
+        KeySchema: [
+          { AttributeName: OPEN_SESSIONS_SHARD_ATTRIBUTE, KeyType: "HASH" },
+          { AttributeName: OPEN_SESSIONS_DUE_ATTRIBUTE, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ],
     BillingMode: "PAY_PER_REQUEST",
   };
 }

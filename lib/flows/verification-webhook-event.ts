@@ -1,8 +1,11 @@
 import type { VerificationResult } from "../markid/webhook-payload";
-import type { VerificationCompletedEvent } from "../messages";
+import type { PendingCompletedEvent } from "../messages";
 
-/** The `verification.completed` event for a webhook's result (design.md §4.3). */
-export function toCompletedEvent(result: VerificationResult): VerificationCompletedEvent {
+/**
+ * The `verification.completed` event for a webhook's result (design.md §4.3), but for its
+ * `sequence`, which the publisher draws.
+ */
+export function toCompletedEvent(result: VerificationResult, receivedAtMs: number): PendingCompletedEvent {
   const { status } = result;
   return {
     type: "verification.completed",
@@ -18,5 +21,7 @@ export function toCompletedEvent(result: VerificationResult): VerificationComple
     manualDocument: status.manualDocument,
     manualFace: status.manualFace,
     data: result.data,
+    source: "webhook",
+    receivedAt: new Date(receivedAtMs).toISOString(),
   };
 }

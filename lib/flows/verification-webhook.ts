@@ -11,7 +11,7 @@ import { exceedsJsonDepth } from "../markid/json-depth";
 import { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind } from "../markid/webhook-body";
 import type { VerificationResult, WebhookPayloadError } from "../markid/webhook-payload";
 import { verifyWebhookSignature } from "../markid/webhook-signature";
-import type { VerificationCompletedEvent } from "../messages";
+import type { PendingCompletedEvent } from "../messages";
 import { toCompletedEvent } from "./verification-webhook-event";
 import { handleNotification } from "./webhook-notification";
 import type { WebhookHandled, WebhookRefused, WebhookWarning } from "./webhook-outcome";
@@ -137,13 +137,13 @@ function toRejection(error: WebhookPayloadError): WebhookRefused {
 
 interface ParsedDelivery {
   readonly delivery: DeliveryIdentity;
-  readonly event: VerificationCompletedEvent;
+  readonly event: PendingCompletedEvent;
 }
 
 function toDelivery(result: VerificationResult): ParsedDelivery {
   return {
     delivery: { scanRef: result.scanRef, final: result.final, overall: result.status.overall },
-    event: toCompletedEvent(result),
+    event: toCompletedEvent(result, Date.now()),
   };
 }
 
@@ -171,7 +171,7 @@ function record(
       if (claim === "in-progress")
         return errAsync({ kind: "unavailable", reason: "delivery-in-progress", delivery });
       return deps.notifier
-        .publishEvent(event)
+        .publishEvent({ ...event, sequence: 1 })
         .orElse((error) =>
           deps.deliveries
             .release(key)

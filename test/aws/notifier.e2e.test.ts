@@ -25,6 +25,9 @@ const completed: VerificationCompletedEvent = {
   manualDocument: null,
   manualFace: null,
   data: { docFirstName: "Jane" },
+  source: "webhook",
+  receivedAt: "2026-12-03T10:00:00.000Z",
+  sequence: 1,
 };
 
 const alert: AlertMessage = {

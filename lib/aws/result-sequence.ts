@@ -1,0 +1,91 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { ResultAsync } from "neverthrow";
+import { fromAwsPromise, type AwsError } from "./aws-error";
+import {
+  OPEN_SESSIONS_DUE_ATTRIBUTE,
+  OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  stateKey,
+  toEpochSeconds,
+  type StateTable,
+} from "./state-table";
+
+/*
+ * The publisher's side of a session's `scan#<scanRef>` item (state-table.ts): the per-scanRef
+ * counter that gives each published result its `sequence` (design.md §4.3), and the mark that its
+ * final result is out, which takes the session out of the reconciler's index.
+ *
+ * A number is drawn just before its event is published; a publish that fails leaves a gap, and the
+ * retry draws a higher one. So numbers only grow in the order results are published, which is all
+ * the consumer rule (keep the highest `sequence` among a scanRef's final results) needs.
+ */
+
+export interface DrawnSequence {
+  readonly sequence: number;
+  /** The request that created the session, when this deployment created it (open-sessions.ts). */
+  readonly requestId: string | undefined;
+}
+
+export interface ResultSequence {
+  /** The next number for `scanRef`'s results; keeps the item at least `retentionSeconds` more. */
+  next(scanRef: string, retentionSeconds: number): ResultAsync<DrawnSequence, AwsError>;
+  /** The session's final result is published: the reconciler never asks about it again. */
+  markFinal(scanRef: string, retentionSeconds: number): ResultAsync<void, AwsError>;
+}
+
+export interface ResultSequenceOptions {
+  readonly table: StateTable;
+  /** Clock in epoch milliseconds; injected by tests. */
+  readonly now?: () => number;
+}
+
+export function createResultSequence(options: ResultSequenceOptions): ResultSequence {
+  const { table } = options;
+  const now = options.now ?? Date.now;
+  const pk = (scanRef: string) => stateKey("scan", scanRef);
+
+  return {
+    next(scanRef, retentionSeconds) {
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: pk(scanRef) },
+            // The item outlives the last result by the retention, so the counter never restarts
+            // while deliveries of this scanRef are still remembered as published.
+            UpdateExpression: "ADD #sequence :one SET expiresAt = :expiresAt",
+            ExpressionAttributeNames: { "#sequence": "sequence" },
+            ExpressionAttributeValues: { ":one": 1, ":expiresAt": toEpochSeconds(now()) + retentionSeconds },
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
+      ).map((output): DrawnSequence => {
+        const item = output.Attributes ?? {};
+        const requestId = item["requestId"];
+        return {
+          sequence: Number(item["sequence"]),
+          requestId: typeof requestId === "string" ? requestId : undefined,
+        };
+      });
+    },
+    markFinal(scanRef, retentionSeconds) {
+      const at = now();
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: pk(scanRef) },
+            UpdateExpression: "SET finalAt = :finalAt, expiresAt = :expiresAt REMOVE #shard, #due",
+            ExpressionAttributeNames: {
+              "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
+              "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
+            },
+            ExpressionAttributeValues: {
+              ":finalAt": new Date(at).toISOString(),
+              ":expiresAt": toEpochSeconds(at) + retentionSeconds,
+            },
+          }),
+        ),
+      ).map(() => undefined);
+    },
+  };
+}
