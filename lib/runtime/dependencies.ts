@@ -13,7 +13,9 @@ import { createDeliveryStore, type DeliveryStore } from "../aws/delivery-store";
 import { createNotifier, type Notifier } from "../aws/notifier";
 import { createSessionStore, type SessionStore } from "../aws/session-store";
 import { createStateTable } from "../aws/state-table";
-import { loadConfig, type Config } from "../config";
+import { createResultsQueue, type ResultsQueue } from "../aws/results-queue";
+import { sqsClient } from "../aws/sqs-client";
+import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
 import { rateLimiterFromConfig, type RateLimiter } from "../resilience/rate-limiter";
 import {
   retryBudgetFromConfig,
@@ -125,6 +127,10 @@ function alerterOf({ config, now }: Base, notifier: Notifier, state: AlertStateS
     now,
   });
 }
+
+/** The results queue, for the functions that send to it; a ConfigurationError without RESULTS_QUEUE_URL. */
+export const resultsQueueOf = ({ config }: Base): ResultsQueue =>
+  createResultsQueue({ client: sqsClient(), queueUrl: requireResultsQueueUrl(config) });
 
 /** Everything, for tests and tools: one container that every flow accepts. */
 export function createDependencies(config: Config, overrides: DependencyOverrides = {}): Dependencies {
