@@ -92,12 +92,7 @@ export async function run(): Promise<FigureResult[]> {
   };
   const deps: WebhookFlowDependencies = {
     signingKey: { current: () => okAsync(SIGNING_KEY), refreshAfterMismatch: () => okAsync(SIGNING_KEY) },
-    deliveries: {
-      claim: () => okAsync("claimed" as const),
-      markDelivered: () => okAsync(undefined),
-      release: () => okAsync(undefined),
-    },
-    notifier: { publishEvent: () => okAsync(undefined) },
+    resultsQueue: { send: () => okAsync(undefined) },
   };
   const settings = { maxBodyBytes: 262_144, signatureHeader: HEADER };
   const once = async (): Promise<number> => {

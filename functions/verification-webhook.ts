@@ -13,10 +13,10 @@ import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame"
 
 /**
  * POST /markid/webhook (API Gateway HTTP API, payload v2): Mark ID's signed verification result,
- * or another signed notification (published as markid.notification).
- * 200 accepted or duplicate; 401 bad or missing signature; 400 malformed; 413 too large; 503 when
- * the result could not be recorded now (signing key unreadable, publish failed, a call overran
- * the invocation), so Mark ID resends. The delivery is marked done only once its event is out.
+ * or another signed notification. 200 once the delivery is on the results queue (a duplicate too:
+ * publish-verification-result publishes each result once); 401 bad or missing signature; 400
+ * malformed; 413 too large; 503 when it could not be queued now (signing key unreadable, the queue
+ * refused, a call overran the invocation), so Mark ID resends.
  */
 export type WebhookHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -40,7 +40,7 @@ export function createVerificationWebhookHandler(dependencies: () => Needs): Web
     run: async (event, { deps, signingKey }) => {
       const outcome = await processVerificationWebhook(
         { body: event.body, isBase64Encoded: event.isBase64Encoded, headers: event.headers },
-        { signingKey, deliveries: deps.deliveries, notifier: deps.notifier, now: deps.now },
+        { signingKey, resultsQueue: deps.resultsQueue, now: deps.now },
         {
           maxBodyBytes: deps.config.WEBHOOK_MAX_BODY_BYTES,
           signatureHeader: deps.config.MARKID_SIGNATURE_HEADER,

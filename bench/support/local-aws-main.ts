@@ -13,6 +13,8 @@ const resources = await provisionLocalResources({
   alertsTopicName: `bench-alerts-${id}`,
   requestQueueName: `bench-requests-${id}`,
   deadLetterQueueName: `bench-requests-dlq-${id}`,
+  resultsQueueName: `bench-results-${id}`,
+  resultsDeadLetterQueueName: `bench-results-dlq-${id}`,
   secretName: `markid/bench-${id}/api`,
   secretValue: JSON.parse(process.env.BENCH_SECRET_VALUE ?? "{}") as {
     apiKey: string;

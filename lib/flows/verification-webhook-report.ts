@@ -2,7 +2,7 @@ import { describeAwsError } from "../aws/aws-error";
 import { describeCredentialsError } from "../aws/credentials";
 import { logger } from "../observability/logger";
 import { count } from "../observability/metrics";
-import type { WebhookOutcome, WebhookWarning } from "./verification-webhook";
+import type { WebhookOutcome } from "./verification-webhook";
 
 /**
  * One log line and the metrics for a webhook outcome. Only identifiers go into the log: the
@@ -12,16 +12,11 @@ import type { WebhookOutcome, WebhookWarning } from "./verification-webhook";
 export function reportWebhookOutcome(outcome: WebhookOutcome): void {
   switch (outcome.kind) {
     case "accepted":
-      logger.info("webhook accepted: verification.completed published", { ...outcome.delivery });
+      logger.info("webhook accepted: result queued", { ...outcome.delivery });
       count("WebhookAccepted");
-      for (const warning of outcome.warnings) reportWarning(outcome.delivery.scanRef, warning);
-      return;
-    case "duplicate":
-      logger.info("webhook duplicate: already published", { ...outcome.delivery });
-      count("WebhookDuplicate");
       return;
     case "notification":
-      logger.info("webhook notification: markid.notification published", { ...outcome.delivery });
+      logger.info("webhook notification: queued", { ...outcome.delivery });
       // No kind dimension: the event-type header is outside the signature, so its values are unbounded.
       count("WebhookNotification");
       return;
@@ -35,15 +30,10 @@ export function reportWebhookOutcome(outcome: WebhookOutcome): void {
           reason: outcome.reason,
           error: describeCredentialsError(outcome.error),
         });
-      } else if (outcome.reason === "delivery-in-progress") {
-        logger.warn("webhook not processed: a concurrent copy is being published (Mark ID will resend)", {
-          reason: outcome.reason,
-          ...outcome.delivery,
-        });
       } else {
-        logger.error("webhook not processed: publish failed (Mark ID will resend)", {
+        logger.error("webhook not processed: the results queue refused it (Mark ID will resend)", {
           reason: outcome.reason,
-          ...outcome.delivery,
+          ...outcome.handled.delivery,
           error: describeAwsError(outcome.error),
         });
       }
@@ -64,24 +54,5 @@ function rejectionDetails(outcome: Extract<WebhookOutcome, { kind: "rejected" }>
     case "malformed-body":
     case "too-deep":
       return { reason: outcome.reason };
-  }
-}
-
-function reportWarning(scanRef: string, warning: WebhookWarning): void {
-  switch (warning.kind) {
-    case "dedupe-check-failed":
-      logger.warn("webhook dedupe check failed: published without it (a duplicate event is possible)", {
-        scanRef,
-        error: describeAwsError(warning.error),
-      });
-      count("WebhookDedupeCheckFailed");
-      return;
-    case "mark-delivered-failed":
-      logger.warn("webhook published but not marked delivered: a resend would publish it again", {
-        scanRef,
-        error: describeAwsError(warning.error),
-      });
-      count("WebhookMarkDeliveredFailed");
-      return;
   }
 }

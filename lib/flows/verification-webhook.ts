@@ -1,40 +1,28 @@
 import { err, errAsync, ok, okAsync, type ResultAsync } from "neverthrow";
 import type { CredentialsError } from "../aws/credentials";
-import {
-  deliveryKey,
-  type DeliveryClaim,
-  type DeliveryIdentity,
-  type DeliveryStore,
-} from "../aws/delivery-store";
-import type { Notifier } from "../aws/notifier";
+import type { ResultsQueue } from "../aws/results-queue";
 import { exceedsJsonDepth } from "../markid/json-depth";
-import { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind } from "../markid/webhook-body";
-import type { VerificationResult, WebhookPayloadError } from "../markid/webhook-payload";
+import { DEFAULT_EVENT_TYPE_HEADER, parseWebhookBodyKind, type WebhookBody } from "../markid/webhook-body";
+import type { WebhookPayloadError } from "../markid/webhook-payload";
 import { verifyWebhookSignature } from "../markid/webhook-signature";
-import type { PendingCompletedEvent } from "../messages";
+import type { QueuedDelivery } from "../result-delivery";
 import { toCompletedEvent } from "./verification-webhook-event";
-import { handleNotification } from "./webhook-notification";
-import type { WebhookHandled, WebhookRefused, WebhookWarning } from "./webhook-outcome";
+import { toNotificationEvent } from "./webhook-notification";
+import type { WebhookHandled, WebhookRefused } from "./webhook-outcome";
 import { findHeader, looksLikeSignature, readRawBody, type WebhookHttpRequest } from "./webhook-request";
 import type { SigningKeySource } from "./webhook-signing-key";
 
 /**
- * The verification-result webhook (design.md §4.1): size → signature → payload → dedupe →
- * publish → mark. Every way a delivery can end is a value; the handler maps it to a status code.
+ * The verification-result webhook (design.md §4.1, §4.4): size → signature → depth → payload →
+ * results queue. Every way a delivery can end is a value; the handler maps it to a status code.
+ * Its only dependencies are the signing key and the queue: publishing is
+ * publish-verification-result's (lib/flows/publish-result/).
  */
-
-/**
- * How long a published result is remembered as delivered. Mark ID resends within seconds when it
- * gets no 200, and a manual review may send the same scanRef again days later with another
- * status (a different key, so not a duplicate); 30 days covers both with room to spare.
- */
-const WEBHOOK_DEDUPE_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 export interface WebhookFlowDependencies {
   readonly signingKey: SigningKeySource;
-  readonly deliveries: DeliveryStore;
-  readonly notifier: Pick<Notifier, "publishEvent">;
-  /** Clock in epoch milliseconds (a notification's receivedAt); default Date.now. */
+  readonly resultsQueue: ResultsQueue;
+  /** Clock in epoch milliseconds (the delivery's receivedAt); default Date.now. */
   readonly now?: () => number;
 }
 
@@ -47,7 +35,7 @@ export interface WebhookFlowSettings {
   readonly eventTypeHeader?: string;
 }
 
-export type { WebhookHandled, WebhookOutcome, WebhookRefused, WebhookWarning } from "./webhook-outcome";
+export type { WebhookHandled, WebhookOutcome, WebhookRefused } from "./webhook-outcome";
 
 /**
  * Deeper than any result Mark ID documents (about 6 levels) by a wide margin, and far below what
@@ -73,21 +61,19 @@ export function processVerificationWebhook(
         authenticate(raw, findHeader(request.headers, settings.signatureHeader), deps.signingKey),
       )
       .andThen((raw) => (exceedsJsonDepth(raw, MAX_JSON_DEPTH) ? err(TOO_DEEP) : ok(raw)))
-      // Parsed and reduced to what the rest of the flow needs in one synchronous step: only the
-      // delivery's identity and its event travel on through the promise chain, not the whole
-      // parsed payload (AML and document data can be tens of KB, bench/webhook-parse.ts). A
-      // notification travels whole: it is published as received.
+      // Parsed and shaped into the event to be in one synchronous step: only the event travels on
+      // through the promise chain and the queue, not the whole parsed payload (AML and document
+      // data can be tens of KB, bench/webhook-parse.ts). A notification travels whole: it is
+      // published as received.
       .andThen((raw) =>
         parseWebhookBodyKind(
           raw,
           findHeader(request.headers, settings.eventTypeHeader ?? DEFAULT_EVENT_TYPE_HEADER),
         )
           .mapErr(toRejection)
-          .map((body) => (body.kind === "verification-result" ? toDelivery(body.result) : body)),
+          .map((body) => toQueuedDelivery(body, (deps.now ?? Date.now)())),
       )
-      .andThen((parsed) =>
-        "notification" in parsed ? handleNotification(parsed.notification, deps) : record(parsed, deps),
-      )
+      .andThen((parsed) => enqueue(parsed, deps))
   );
 }
 
@@ -126,6 +112,13 @@ const keyUnavailable = (error: CredentialsError): WebhookRefused => ({
   error,
 });
 
+/** The delivery as it goes on the results queue, stamped with the time it reached us. */
+function toQueuedDelivery(body: WebhookBody, receivedAtMs: number): QueuedDelivery {
+  return body.kind === "verification-result"
+    ? { kind: "verification-result", event: toCompletedEvent(body.result, receivedAtMs) }
+    : { kind: "notification", event: toNotificationEvent(body.notification, receivedAtMs) };
+}
+
 function toRejection(error: WebhookPayloadError): WebhookRefused {
   switch (error.kind) {
     case "malformed-body":
@@ -135,62 +128,32 @@ function toRejection(error: WebhookPayloadError): WebhookRefused {
   }
 }
 
-interface ParsedDelivery {
-  readonly delivery: DeliveryIdentity;
-  readonly event: PendingCompletedEvent;
-}
-
-function toDelivery(result: VerificationResult): ParsedDelivery {
-  return {
-    delivery: { scanRef: result.scanRef, final: result.final, overall: result.status.overall },
-    event: toCompletedEvent(result, Date.now()),
-  };
-}
-
-/*
- * Claim, publish, mark (design.md §4.1): of concurrent copies of one result exactly one claims it
- * and publishes; a copy that finds it being published gets 503 (Mark ID resends, and the resend
- * finds it delivered), and a failed publish releases the claim so the resend publishes. The claim
- * failing (DynamoDB down) does not stop the delivery: Mark ID resends only a few times, and losing
- * a result is worse than a duplicate event, which subscribers must tolerate anyway (SNS is
- * at-least-once).
+/**
+ * Durable intake (design.md §4.4): the delivery goes to the results queue and the reply is 200 once
+ * the queue has it. Duplicates are queued too: publish-verification-result publishes each result
+ * once, so the webhook needs no DynamoDB and an outage of it, or of SNS, costs only delay.
  */
-function record(
-  { delivery, event }: ParsedDelivery,
+function enqueue(
+  parsed: QueuedDelivery,
   deps: WebhookFlowDependencies,
 ): ResultAsync<WebhookHandled, WebhookRefused> {
-  const key = deliveryKey(delivery);
-  return deps.deliveries
-    .claim(key)
-    .map((claim): { claim: DeliveryClaim; warnings: WebhookWarning[] } => ({ claim, warnings: [] }))
-    .orElse((error) =>
-      okAsync({ claim: "claimed" as const, warnings: [{ kind: "dedupe-check-failed" as const, error }] }),
-    )
-    .andThen(({ claim, warnings }): ResultAsync<WebhookHandled, WebhookRefused> => {
-      if (claim === "delivered") return okAsync({ kind: "duplicate", delivery });
-      if (claim === "in-progress")
-        return errAsync({ kind: "unavailable", reason: "delivery-in-progress", delivery });
-      return deps.notifier
-        .publishEvent({ ...event, sequence: 1 })
-        .orElse((error) =>
-          deps.deliveries
-            .release(key)
-            .orElse(() => okAsync(undefined))
-            .andThen(() =>
-              errAsync<never, WebhookRefused>({
-                kind: "unavailable",
-                reason: "publish-failed",
-                delivery,
-                error,
-              }),
-            ),
-        )
-        .andThen(() =>
-          deps.deliveries
-            .markDelivered(key, WEBHOOK_DEDUPE_TTL_SECONDS)
-            .map((): readonly WebhookWarning[] => warnings)
-            .orElse((error) => okAsync([...warnings, { kind: "mark-delivered-failed" as const, error }])),
-        )
-        .map((allWarnings): WebhookHandled => ({ kind: "accepted", delivery, warnings: allWarnings }));
-    });
+  const handled = describeDelivery(parsed);
+  return deps.resultsQueue
+    .send(parsed)
+    .map(() => handled)
+    .mapErr(
+      (error): WebhookRefused => ({ kind: "unavailable", reason: "queue-send-failed", handled, error }),
+    );
+}
+
+/** What the report may say of a delivery: identifiers only, never the body. */
+function describeDelivery(parsed: QueuedDelivery): WebhookHandled {
+  if (parsed.kind === "notification") {
+    return {
+      kind: "notification",
+      delivery: { notificationKind: parsed.event.kind, scanRef: parsed.event.scanRef ?? null },
+    };
+  }
+  const { scanRef, final, overall } = parsed.event;
+  return { kind: "accepted", delivery: { scanRef, final, overall } };
 }

@@ -13,21 +13,12 @@ export interface NotificationDelivery {
   readonly scanRef: string | null;
 }
 
-/** Something that went wrong on the way but did not stop the delivery (logged and counted). */
-export type WebhookWarning =
-  /** The delivery could not be claimed: published anyway (subscribers get at-least-once events). */
-  | { readonly kind: "dedupe-check-failed"; readonly error: AwsError }
-  /** Published, but not recorded as delivered: a resend would publish it again. */
-  | { readonly kind: "mark-delivered-failed"; readonly error: AwsError };
-
-/** The delivery was handled: the reply is 200 and Mark ID stops resending. */
+/**
+ * The delivery is on the results queue: the reply is 200 and Mark ID stops resending. A duplicate
+ * is accepted like the first copy; the publisher publishes it once.
+ */
 export type WebhookHandled =
-  | {
-      readonly kind: "accepted";
-      readonly delivery: DeliveryIdentity;
-      readonly warnings: readonly WebhookWarning[];
-    }
-  | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity }
+  | { readonly kind: "accepted"; readonly delivery: DeliveryIdentity }
   /** Not a verification result: published as `markid.notification` (webhook-notification.ts). */
   | { readonly kind: "notification"; readonly delivery: NotificationDelivery };
 
@@ -54,22 +45,12 @@ export type WebhookRefused =
       readonly reason: "signing-key-unavailable";
       readonly error: CredentialsError;
     }
+  /** The results queue refused the delivery: Mark ID resends, and reconciliation recovers it if all resends fail. */
   | {
       readonly kind: "unavailable";
-      readonly reason: "publish-failed";
-      readonly delivery: DeliveryIdentity;
-      readonly error: AwsError;
-    }
-  /** A concurrent copy of this result is being published: the resend finds it delivered. */
-  | {
-      readonly kind: "unavailable";
-      readonly reason: "delivery-in-progress";
-      readonly delivery: DeliveryIdentity;
-    }
-  | {
-      readonly kind: "unavailable";
-      readonly reason: "notification-publish-failed";
-      readonly delivery: NotificationDelivery;
+      readonly reason: "queue-send-failed";
+      /** What would have been accepted. */
+      readonly handled: WebhookHandled;
       readonly error: AwsError;
     };
 

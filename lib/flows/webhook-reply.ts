@@ -11,8 +11,6 @@ export function webhookReply(
   switch (outcome.kind) {
     case "accepted":
       return json(200, { status: "accepted" });
-    case "duplicate":
-      return json(200, { status: "duplicate" });
     case "notification":
       return json(200, { status: "accepted" });
     case "unavailable":

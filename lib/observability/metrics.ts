@@ -15,11 +15,14 @@ export type CountedMetric =
   | "AlertSent"
   | "VerificationFailed"
   | "WebhookAccepted"
-  | "WebhookDuplicate"
   | "WebhookRejected"
   | "WebhookNotification"
-  | "WebhookDedupeCheckFailed"
-  | "WebhookMarkDeliveredFailed"
+  | "ResultPublished"
+  | "ResultDuplicate"
+  | "ResultsRecovered"
+  | "ResultGivenBack"
+  | "ResultMarkDeliveredFailed"
+  | "ResultMarkFinalFailed"
   | "CredentialCheck";
 
 /**

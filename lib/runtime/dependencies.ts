@@ -15,6 +15,9 @@ import { createSessionStore, type SessionStore } from "../aws/session-store";
 import { createStateTable } from "../aws/state-table";
 import { createResultsQueue, type ResultsQueue } from "../aws/results-queue";
 import { sqsClient } from "../aws/sqs-client";
+import { createResultSequence, type ResultSequence } from "../aws/result-sequence";
+import { createOpenSessionStore, type OpenSessionStore } from "../aws/open-sessions";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
 import { rateLimiterFromConfig, type RateLimiter } from "../resilience/rate-limiter";
 import {
@@ -47,6 +50,9 @@ export interface Dependencies {
   readonly deliveries: DeliveryStore;
   readonly alertState: AlertStateStore;
   readonly alerter: Alerter;
+  readonly resultsQueue: ResultsQueue;
+  readonly sequence: ResultSequence;
+  readonly openSessions: OpenSessionStore;
   readonly retry: RetrySettings;
   readonly budget: RetryBudget;
   readonly limiter: RateLimiter;
@@ -63,6 +69,7 @@ export interface DependencyOverrides {
   readonly now?: () => number;
   readonly limiter?: RateLimiter;
   readonly budget?: RetryBudget;
+  readonly sqs?: SQSClient;
 }
 
 /** What every function builds: configuration, clients, clock and the secret. */
@@ -129,8 +136,8 @@ function alerterOf({ config, now }: Base, notifier: Notifier, state: AlertStateS
 }
 
 /** The results queue, for the functions that send to it; a ConfigurationError without RESULTS_QUEUE_URL. */
-export const resultsQueueOf = ({ config }: Base): ResultsQueue =>
-  createResultsQueue({ client: sqsClient(), queueUrl: requireResultsQueueUrl(config) });
+const resultsQueueOf = ({ config }: Base, overrides: DependencyOverrides): ResultsQueue =>
+  createResultsQueue({ client: overrides.sqs ?? sqsClient(), queueUrl: requireResultsQueueUrl(config) });
 
 /** Everything, for tests and tools: one container that every flow accepts. */
 export function createDependencies(config: Config, overrides: DependencyOverrides = {}): Dependencies {
@@ -146,6 +153,13 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     deliveries: createDeliveryStore({ table, now: parts.now }),
     alertState,
     alerter: alerterOf(parts, notifier, alertState),
+    // Without RESULTS_QUEUE_URL (a test that never sends) a send fails as an AWS error.
+    resultsQueue: createResultsQueue({
+      client: overrides.sqs ?? sqsClient(),
+      queueUrl: config.RESULTS_QUEUE_URL ?? "",
+    }),
+    sequence: createResultSequence({ table, now: parts.now }),
+    openSessions: createOpenSessionStore({ table }),
   };
 }
 
@@ -164,16 +178,24 @@ export function startVerificationDependencies() {
     ...markIdCalls(parts, {}),
     notifier,
     sessions: createSessionStore({ table }),
+    openSessions: createOpenSessionStore({ table }),
     alerter: alerterOf(parts, notifier, createAlertStateStore({ table })),
   };
 }
 
 export function verificationWebhookDependencies() {
   const parts = base(loadConfig(), {});
+  return { ...parts, resultsQueue: resultsQueueOf(parts, {}) };
+}
+
+export function publishVerificationResultDependencies() {
+  const parts = base(loadConfig(), {});
+  const table = tableOf(parts);
   return {
     ...parts,
     notifier: notifierOf(parts),
-    deliveries: createDeliveryStore({ table: tableOf(parts), now: parts.now }),
+    deliveries: createDeliveryStore({ table, now: parts.now }),
+    sequence: createResultSequence({ table, now: parts.now }),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   ResourceExistsException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { stateTableDefinition } from "../../lib/aws/state-table";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -47,12 +48,19 @@ export interface ProvisionConfig {
   readonly alertsTopicName: string;
   readonly requestQueueName: string;
   readonly deadLetterQueueName: string;
+  /** The results queue (RESULTS_QUEUE_URL) and its dead-letter queue. */
+  readonly resultsQueueName: string;
+  readonly resultsDeadLetterQueueName: string;
   readonly secretName: string;
   readonly secretValue: MarkIdSecretValue;
   /** Receives of a request before it moves to the dead-letter queue. Default 3. */
   readonly maxReceiveCount?: number;
   /** The request queue's visibility timeout. Default 30. */
   readonly visibilityTimeoutSeconds?: number;
+  /** The results queue's visibility timeout: how soon a given-back result is tried again. Default 30. */
+  readonly resultsVisibilityTimeoutSeconds?: number;
+  /** Receives of a result before it moves to the results dead-letter queue. Default 10. */
+  readonly resultsMaxReceiveCount?: number;
 }
 
 export interface ProvisionedResources {
@@ -64,6 +72,10 @@ export interface ProvisionedResources {
   readonly requestQueueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+  readonly resultsQueueUrl: string;
+  readonly resultsQueueArn: string;
+  readonly resultsDeadLetterQueueUrl: string;
+  readonly resultsDeadLetterQueueArn: string;
   readonly secretName: string;
   readonly secretArn: string;
   /** The configuration variables that name these resources, for the functions' environment. */
@@ -72,6 +84,7 @@ export interface ProvisionedResources {
     readonly EVENTS_TOPIC_ARN: string;
     readonly ALERTS_TOPIC_ARN: string;
     readonly STATE_TABLE: string;
+    readonly RESULTS_QUEUE_URL: string;
   };
 }
 
@@ -107,6 +120,7 @@ export async function provisionLocalResources(config: ProvisionConfig): Promise<
         EVENTS_TOPIC_ARN: eventsTopicArn,
         ALERTS_TOPIC_ARN: alertsTopicArn,
         STATE_TABLE: config.tableName,
+        RESULTS_QUEUE_URL: queues.resultsQueueUrl,
       },
     };
   } finally {
@@ -115,19 +129,12 @@ export async function provisionLocalResources(config: ProvisionConfig): Promise<
 }
 
 /**
- * The single-table design: partition key `pk` only, on-demand. TTL is declared in
+ * The single-table design, with its sparse open-sessions index, on-demand. TTL is declared in
  * serverless.yml; dynalite has no UpdateTimeToLive, so it is not set here.
  */
 async function createStateTable(client: DynamoDBClient, tableName: string): Promise<string> {
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await client.send(new CreateTableCommand(stateTableDefinition(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
@@ -148,7 +155,14 @@ async function createQueues(
 ): Promise<
   Pick<
     ProvisionedResources,
-    "requestQueueUrl" | "requestQueueArn" | "deadLetterQueueUrl" | "deadLetterQueueArn"
+    | "requestQueueUrl"
+    | "requestQueueArn"
+    | "deadLetterQueueUrl"
+    | "deadLetterQueueArn"
+    | "resultsQueueUrl"
+    | "resultsQueueArn"
+    | "resultsDeadLetterQueueUrl"
+    | "resultsDeadLetterQueueArn"
   >
 > {
   const deadLetterQueueUrl = await createQueue(client, config.deadLetterQueueName, {});
@@ -160,11 +174,24 @@ async function createQueues(
       maxReceiveCount: config.maxReceiveCount ?? 3,
     }),
   });
+  const resultsDeadLetterQueueUrl = await createQueue(client, config.resultsDeadLetterQueueName, {});
+  const resultsDeadLetterQueueArn = await queueArn(client, resultsDeadLetterQueueUrl);
+  const resultsQueueUrl = await createQueue(client, config.resultsQueueName, {
+    VisibilityTimeout: String(config.resultsVisibilityTimeoutSeconds ?? 30),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: resultsDeadLetterQueueArn,
+      maxReceiveCount: config.resultsMaxReceiveCount ?? 10,
+    }),
+  });
   return {
     requestQueueUrl,
     requestQueueArn: await queueArn(client, requestQueueUrl),
     deadLetterQueueUrl,
     deadLetterQueueArn,
+    resultsQueueUrl,
+    resultsQueueArn: await queueArn(client, resultsQueueUrl),
+    resultsDeadLetterQueueUrl,
+    resultsDeadLetterQueueArn,
   };
 }
 

@@ -42,6 +42,8 @@ export function resourceNames(stage: string) {
   return {
     requestQueueName: `${SERVICE}-${stage}-requests`,
     deadLetterQueueName: `${SERVICE}-${stage}-requests-dlq`,
+    resultsQueueName: `${SERVICE}-${stage}-results`,
+    resultsDeadLetterQueueName: `${SERVICE}-${stage}-results-dlq`,
     eventsTopicName: `${SERVICE}-${stage}-events`,
     alertsTopicName: `${SERVICE}-${stage}-alerts`,
     tableName: `${SERVICE}-${stage}-state`,

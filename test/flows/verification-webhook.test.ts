@@ -1,3 +1,4 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
@@ -10,7 +11,7 @@ import {
 import type { WebhookHttpRequest } from "../../lib/flows/webhook-request";
 import { createSigningKeySource } from "../../lib/flows/webhook-signing-key";
 import { signWebhookBody, verifyWebhookSignature } from "../../lib/markid/webhook-signature";
-import type { VerificationCompletedEvent } from "../../lib/messages";
+import type { QueuedDelivery } from "../../lib/result-delivery";
 import { useStack } from "../support/stack";
 
 /* The webhook flow's decisions over the local stack (real SDK clients, real HTTP). */
@@ -35,12 +36,14 @@ afterEach(() => {
   stack().aws.faults.clear();
 });
 
+const NOW = Date.parse("2026-12-03T10:00:00.000Z");
+
 function flowDependencies(): WebhookFlowDependencies {
   const deps = stack().newContainer({ env: { MARKID_SECRET_ID: secretName } });
   return {
     signingKey: createSigningKeySource({ credentials: deps.credentials }),
-    deliveries: deps.deliveries,
-    notifier: deps.notifier,
+    resultsQueue: deps.resultsQueue,
+    now: () => NOW,
   };
 }
 
@@ -62,86 +65,78 @@ function delivery(fields: { scanRef?: string; final?: boolean; overall?: string 
   return { body, headers: { [HEADER.toLowerCase()]: signWebhookBody(body, KEY) } };
 }
 
-function eventsFor(scanRef: string): VerificationCompletedEvent[] {
-  return stack()
-    .aws.sns.published(stack().resources.eventsTopicArn)
-    .map((message) => JSON.parse(message.message) as VerificationCompletedEvent)
-    .filter((event) => event.scanRef === scanRef);
+/** What the results queue holds for `scanRef` (received and put back at once, so others still see it). */
+async function queuedFor(scanRef: string): Promise<QueuedDelivery[]> {
+  const { Messages = [] } = await stack().sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: stack().resources.resultsQueueUrl,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 0,
+    }),
+  );
+  return Messages.map((message) => JSON.parse(message.Body ?? "null") as QueuedDelivery).filter(
+    (queued) => queued.event.scanRef === scanRef,
+  );
 }
 
-describe("deduplication by scanRef, final and overall status", () => {
-  it("publishes the automatic result, the final one, and a later re-review; refuses exact repeats", async () => {
+describe("durable intake: the results queue, and nothing else", () => {
+  it("queues a signed result as the event to be, stamped with when it arrived, and answers accepted", async () => {
     const deps = flowDependencies();
-    const scanRef = `scan-${randomUUID()}`;
-    const automatic = delivery({ scanRef, final: false });
-    const reviewed = delivery({ scanRef, final: true });
-    const reReviewed = delivery({ scanRef, final: true, overall: "DENIED" });
-
-    expect((await run(automatic, deps)).kind).toBe("accepted");
-    expect((await run(automatic, deps)).kind).toBe("duplicate");
-    expect((await run(reviewed, deps)).kind).toBe("accepted");
-    expect((await run(reReviewed, deps)).kind).toBe("accepted");
-    expect((await run(reviewed, deps)).kind).toBe("duplicate");
-
-    expect(eventsFor(scanRef).map((event) => [event.final, event.overall])).toEqual([
-      [false, "APPROVED"],
-      [true, "APPROVED"],
-      [true, "DENIED"],
-    ]);
-    // Lenient: a numeric clientId is kept as a string, odd status fields become empty, not refusals.
-    expect(eventsFor(scanRef)[0]).toMatchObject({ clientId: "42", fraudTags: [], autoFace: null });
-  });
-
-  it("publishes one of five identical deliveries arriving at once; the others get 503 or duplicate, and resends are duplicates", async () => {
-    const deps = flowDependencies();
-    const { body, headers } = delivery();
+    const { body, headers } = delivery({ final: false });
     const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
 
-    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => run({ body, headers }, deps)));
-
-    expect(outcomes.filter((o) => o.kind === "accepted")).toHaveLength(1);
-    // Each other copy found it being published (503: Mark ID resends) or already published (200).
-    for (const other of outcomes.filter((o) => o.kind !== "accepted")) {
-      expect(
-        other.kind === "duplicate" || ("reason" in other && other.reason === "delivery-in-progress"),
-      ).toBe(true);
-    }
-    expect(eventsFor(scanRef)).toHaveLength(1);
-    expect((await run({ body, headers }, deps)).kind).toBe("duplicate");
-    expect(eventsFor(scanRef)).toHaveLength(1);
-  });
-
-  it("publishes anyway, with warnings, when DynamoDB refuses the claim and the mark; a resend publishes again", async () => {
-    const deps = flowDependencies();
-    const { body, headers } = delivery();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
-    stack().aws.faults.inject({ service: "dynamodb", operation: "PutItem", error: "internal" });
-
-    expect(await run({ body, headers }, deps)).toMatchObject({
+    expect(await run({ body, headers }, deps)).toEqual({
       kind: "accepted",
-      warnings: [
-        { kind: "dedupe-check-failed", error: { service: "dynamodb", operation: "PutItem" } },
-        { kind: "mark-delivered-failed", error: { service: "dynamodb", operation: "PutItem" } },
-      ],
+      delivery: { scanRef, final: false, overall: "APPROVED" },
     });
-    expect(eventsFor(scanRef)).toHaveLength(1);
-    stack().aws.faults.clear();
-    expect(await run({ body, headers }, deps)).toMatchObject({ kind: "accepted", warnings: [] });
-    expect(eventsFor(scanRef)).toHaveLength(2);
-    expect((await run({ body, headers }, deps)).kind).toBe("duplicate");
+    const [queued, ...more] = await queuedFor(scanRef);
+    expect(more).toEqual([]);
+    // Lenient: a numeric clientId is kept as a string, odd status fields become empty, not refusals.
+    expect(queued).toEqual({
+      kind: "verification-result",
+      event: expect.objectContaining({
+        type: "verification.completed",
+        scanRef,
+        clientId: "42",
+        final: false,
+        fraudTags: [],
+        autoFace: null,
+        data: { docFirstName: "A" },
+        source: "webhook",
+        receivedAt: "2026-12-03T10:00:00.000Z",
+      }) as unknown,
+    });
+    expect(queued?.event).not.toHaveProperty("sequence");
   });
 
-  it("releases the claim of a delivery whose publish failed, so its resend publishes", async () => {
+  it("queues every copy of a repeated result (the publisher dedupes) and never calls SNS or DynamoDB", async () => {
     const deps = flowDependencies();
     const { body, headers } = delivery();
-    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    stack().aws.resetCalls();
+
+    const outcomes = await Promise.all([1, 2, 3].map(() => run({ body, headers }, deps)));
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["accepted", "accepted", "accepted"]);
+    expect(await queuedFor(scanRef)).toHaveLength(3);
+    expect(stack().aws.calls("sns", "Publish")).toBe(0);
+    expect(stack().aws.calls("dynamodb", "PutItem") + stack().aws.calls("dynamodb", "GetItem")).toBe(0);
+  });
+
+  it("is unavailable (503, Mark ID resends) when the queue refuses the delivery", async () => {
+    const deps = flowDependencies();
+    const { body, headers } = delivery();
+    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    stack().aws.faults.inject({ service: "sqs", operation: "SendMessage", error: "internal" });
 
     expect(await run({ body, headers }, deps)).toMatchObject({
       kind: "unavailable",
-      reason: "publish-failed",
+      reason: "queue-send-failed",
+      handled: { kind: "accepted", delivery: { scanRef } },
+      error: { service: "sqs", operation: "SendMessage" },
     });
     stack().aws.faults.clear();
-    expect((await run({ body, headers }, deps)).kind).toBe("accepted");
+    expect(await queuedFor(scanRef)).toEqual([]);
   });
 });
 
@@ -271,7 +266,7 @@ describe("property: never throws, never accepts a body its signature does not ma
           },
           deps,
         );
-        if (outcome.kind === "accepted" || outcome.kind === "duplicate") {
+        if (outcome.kind === "accepted") {
           handled += 1;
           // The bytes the flow verified: what a text body decodes to, or the base64 body's bytes.
           const signedBytes = base64 ? body : Buffer.from(body.toString("utf8"), "utf8");

@@ -15,6 +15,8 @@ function names(): Omit<ProvisionConfig, "endpoint" | "secretValue"> {
     alertsTopicName: uniqueName("markid-alerts"),
     requestQueueName: uniqueName("markid-requests"),
     deadLetterQueueName: uniqueName("markid-requests-dlq"),
+    resultsQueueName: uniqueName("markid-results"),
+    resultsDeadLetterQueueName: uniqueName("markid-results-dlq"),
     secretName: uniqueName("markid/credentials"),
   };
 }

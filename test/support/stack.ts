@@ -1,3 +1,4 @@
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll } from "vitest";
 import { createAwsClients, type AwsClients } from "../../lib/aws/clients";
 import { parseConfig, type Config } from "../../lib/config";
@@ -29,6 +30,7 @@ export interface Stack {
   readonly config: Config;
   /** SDK clients pointed at the local gateway (few SDK attempts, so fault tests stay fast). */
   readonly clients: AwsClients;
+  readonly sqs: SQSClient;
   /** Fresh dependencies ("a new container") over the same stack. */
   newContainer(overrides?: DependencyOverrides & { readonly env?: Record<string, string> }): Dependencies;
 }
@@ -61,6 +63,8 @@ export function useStack(
       alertsTopicName: `alerts-${id}`,
       requestQueueName: `requests-${id}`,
       deadLetterQueueName: `requests-dlq-${id}`,
+      resultsQueueName: `results-${id}`,
+      resultsDeadLetterQueueName: `results-dlq-${id}`,
       secretName: `markid/test-${id}/api`,
       secretValue: STACK_SECRET,
     });
@@ -77,23 +81,25 @@ export function useStack(
     };
     const config = parseConfig(baseEnv)._unsafeUnwrap();
     const clients = createAwsClients({ ...localAwsClientConfig(aws.url, aws.region), maxAttempts: 2 });
+    const sqs = new SQSClient({ ...localAwsClientConfig(aws.url, aws.region), maxAttempts: 2 });
     stack = {
       simulator,
       aws,
       resources,
       config,
       clients,
+      sqs,
       newContainer: (overrides = {}) => {
         const containerConfig = overrides.env
           ? parseConfig({ ...baseEnv, ...overrides.env })._unsafeUnwrap()
           : config;
-        return createDependencies(containerConfig, { aws: clients, ...overrides });
+        return createDependencies(containerConfig, { aws: clients, sqs, ...overrides });
       },
     };
   });
   afterAll(async () => {
     if (!stack) return;
-    for (const client of [stack.clients.secretsManager, stack.clients.sns, stack.clients.dynamodb])
+    for (const client of [stack.clients.secretsManager, stack.clients.sns, stack.clients.dynamodb, stack.sqs])
       client.destroy();
     await stack.simulator.close();
     await stack.aws.close();

@@ -2,6 +2,7 @@ import type { ResultAsync } from "neverthrow";
 import type { Alerter } from "../../aws/alerts";
 import type { Notifier } from "../../aws/notifier";
 import type { SessionStore } from "../../aws/session-store";
+import type { OpenSessionStore } from "../../aws/open-sessions";
 import type { Config } from "../../config";
 import type { MarkIdError } from "../../markid/errors";
 import type { Transport } from "../../markid/transport";
@@ -15,10 +16,19 @@ import type { TokenLimitClearer } from "./token-limit";
 
 /** What the flow needs; the runtime's Dependencies provide it. */
 export interface StartVerificationDependencies {
-  readonly config: Pick<Config, "MARKID_BASE_URL" | "MARKID_TIMEOUT_MS" | "MARKID_TOKEN_UNKNOWN_OUTCOME">;
+  readonly config: Pick<
+    Config,
+    | "MARKID_BASE_URL"
+    | "MARKID_TIMEOUT_MS"
+    | "MARKID_TOKEN_UNKNOWN_OUTCOME"
+    | "RECONCILE_AFTER_SECONDS"
+    | "RECONCILE_GIVE_UP_SECONDS"
+  >;
   readonly markIdTransport: Transport;
   readonly notifier: Pick<Notifier, "publishEvent">;
   readonly sessions: SessionStore;
+  /** Where the reconciler finds the session if its final result never arrives (design.md §4.4). */
+  readonly openSessions: Pick<OpenSessionStore, "track">;
   readonly alerter: Pick<Alerter, "raise" | "clear">;
   readonly retry: RetrySettings;
   readonly budget: RetryBudget;

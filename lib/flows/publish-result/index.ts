@@ -1,0 +1,131 @@
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import type { AwsError } from "../../aws/aws-error";
+import { deliveryKey, type DeliveryIdentity } from "../../aws/delivery-store";
+import type { NotificationEvent, PendingCompletedEvent } from "../../messages";
+import { parseQueuedDelivery } from "../../result-delivery";
+import type {
+  PublishOutcome,
+  PublishResultDependencies,
+  PublishResultSettings,
+  PublishWarning,
+} from "./types";
+
+/*
+ * publish-verification-result (design.md §4.1, §4.4): one queued delivery → at most one published
+ * event per (scanRef, final, overall), however many copies arrive, at once or later, by webhook or
+ * by reconciliation. Claim → draw a sequence → publish → mark delivered (and final). Anything that
+ * fails before the event is out gives the record back, and the claim is released, so a redelivery
+ * publishes it; SNS and DynamoDB outages cost only delay (the queue keeps the record 14 days).
+ */
+
+export type { PublishOutcome, PublishResultDependencies, PublishResultSettings } from "./types";
+
+export function publishQueuedDelivery(
+  body: string,
+  deps: PublishResultDependencies,
+  settings: PublishResultSettings,
+): Promise<PublishOutcome> {
+  const parsed = parseQueuedDelivery(body);
+  if (parsed.isErr()) return Promise.resolve({ kind: "given-back", reason: "malformed", error: parsed.error });
+  const delivery = parsed.value;
+  const outcome =
+    delivery.kind === "notification"
+      ? publishNotification(delivery.event, deps)
+      : publishResult(delivery.event, deps, settings);
+  return outcome.match(
+    (done) => done,
+    (givenBack) => givenBack,
+  );
+}
+
+/** Notifications have no identity to dedupe on (webhook-notification.ts): published as they come. */
+function publishNotification(
+  event: NotificationEvent,
+  deps: PublishResultDependencies,
+): ResultAsync<PublishOutcome, PublishOutcome> {
+  const notificationKind = event.kind;
+  return deps.notifier
+    .publishEvent(event)
+    .map((): PublishOutcome => ({ kind: "notification-published", notificationKind }))
+    .mapErr((error): PublishOutcome => ({
+      kind: "given-back",
+      reason: "publish-failed",
+      delivery: { notificationKind },
+      error,
+    }));
+}
+
+function publishResult(
+  event: PendingCompletedEvent,
+  deps: PublishResultDependencies,
+  settings: PublishResultSettings,
+): ResultAsync<PublishOutcome, PublishOutcome> {
+  const delivery: DeliveryIdentity = { scanRef: event.scanRef, final: event.final, overall: event.overall };
+  const key = deliveryKey(delivery);
+  const givenBack =
+    (reason: "claim-failed" | "sequence-failed" | "publish-failed") =>
+    (error: AwsError): PublishOutcome => ({
+      kind: "given-back",
+      reason,
+      delivery,
+      error,
+    });
+  // Our claim is dropped when we fail after taking it, so the redelivery is not told "in progress".
+  const releasing = (outcome: PublishOutcome) =>
+    deps.deliveries
+      .release(key)
+      .orElse(() => okAsync(undefined))
+      .andThen(() => errAsync<never, PublishOutcome>(outcome));
+
+  return deps.deliveries
+    .claim(key)
+    .mapErr(givenBack("claim-failed"))
+    .andThen((claim): ResultAsync<PublishOutcome, PublishOutcome> => {
+      if (claim === "delivered") return okAsync({ kind: "duplicate", delivery, source: event.source });
+      if (claim === "in-progress") return errAsync({ kind: "given-back", reason: "in-progress", delivery });
+      return deps.sequence
+        .next(event.scanRef, settings.retentionSeconds)
+        .orElse((error) => releasing(givenBack("sequence-failed")(error)))
+        .andThen((drawn) => {
+          const published = {
+            ...event,
+            // A webhook's result learns its requestId here; a reconciled one brought it along.
+            ...(event.requestId === undefined && drawn.requestId !== undefined
+              ? { requestId: drawn.requestId }
+              : {}),
+            sequence: drawn.sequence,
+          };
+          return deps.notifier
+            .publishEvent(published)
+            .orElse((error) => releasing(givenBack("publish-failed")(error)))
+            .andThen(() => afterPublish(event, key, deps, settings))
+            .map(
+              (warnings): PublishOutcome => ({
+                kind: "published",
+                result: { ...delivery, source: event.source, sequence: drawn.sequence },
+                warnings,
+              }),
+            );
+        });
+    });
+}
+
+/** The writes after the event is out: failures are warnings, never a reason to publish again. */
+function afterPublish(
+  event: PendingCompletedEvent,
+  key: string,
+  deps: PublishResultDependencies,
+  settings: PublishResultSettings,
+): ResultAsync<readonly PublishWarning[], never> {
+  const marked = deps.deliveries
+    .markDelivered(key, settings.retentionSeconds)
+    .map((): PublishWarning[] => [])
+    .orElse((error) => okAsync<PublishWarning[], never>([{ kind: "mark-delivered-failed", error }]));
+  if (!event.final) return marked;
+  return marked.andThen((warnings) =>
+    deps.sequence
+      .markFinal(event.scanRef, settings.retentionSeconds)
+      .map(() => warnings)
+      .orElse((error) => okAsync<PublishWarning[], never>([...warnings, { kind: "mark-final-failed", error }])),
+  );
+}

@@ -1,0 +1,46 @@
+import type { AwsError } from "../../aws/aws-error";
+import type { DeliveryIdentity, DeliveryStore } from "../../aws/delivery-store";
+import type { Notifier } from "../../aws/notifier";
+import type { ResultSequence } from "../../aws/result-sequence";
+import type { ResultSource } from "../../messages";
+import type { MalformedDelivery } from "../../result-delivery";
+
+export interface PublishResultDependencies {
+  readonly deliveries: DeliveryStore;
+  readonly sequence: ResultSequence;
+  readonly notifier: Pick<Notifier, "publishEvent">;
+}
+
+export interface PublishResultSettings {
+  /** How long a published result is remembered (dedupe) and its scanRef's counter kept. */
+  readonly retentionSeconds: number;
+}
+
+export interface PublishedResult extends DeliveryIdentity {
+  readonly source: ResultSource;
+  readonly sequence: number;
+}
+
+/** Every way one queued delivery can end. Acknowledged: the record is done; given back: redelivered. */
+export type PublishOutcome =
+  | { readonly kind: "published"; readonly result: PublishedResult; readonly warnings: readonly PublishWarning[] }
+  | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity; readonly source: ResultSource }
+  | { readonly kind: "notification-published"; readonly notificationKind: string }
+  | { readonly kind: "given-back"; readonly reason: "malformed"; readonly error: MalformedDelivery }
+  /** A concurrent copy is being published: this copy comes back after the visibility timeout and finds it done. */
+  | { readonly kind: "given-back"; readonly reason: "in-progress"; readonly delivery: DeliveryIdentity }
+  | {
+      readonly kind: "given-back";
+      readonly reason: "claim-failed" | "sequence-failed" | "publish-failed";
+      readonly delivery: DeliveryIdentity | { readonly notificationKind: string };
+      readonly error: AwsError;
+    };
+
+/** Published, but a bookkeeping write after it failed (logged and counted). */
+export type PublishWarning =
+  /** A later copy of this result would be published again (subscribers dedupe on scanRef and sequence). */
+  | { readonly kind: "mark-delivered-failed"; readonly error: AwsError }
+  /** The reconciler may still ask about the session once; its copy is then a duplicate. */
+  | { readonly kind: "mark-final-failed"; readonly error: AwsError };
+
+export const isAcknowledged = (outcome: PublishOutcome): boolean => outcome.kind !== "given-back";
