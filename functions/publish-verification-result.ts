@@ -21,7 +21,9 @@ type Needs = PublishResultDependencies & {
 };
 
 /** The handler over given dependencies (tests pass their own). */
-export function createPublishVerificationResultHandler(dependencies: () => Needs): PublishVerificationResultHandler {
+export function createPublishVerificationResultHandler(
+  dependencies: () => Needs,
+): PublishVerificationResultHandler {
   return lambdaHandler({
     name: "publish-verification-result",
     container: () => {

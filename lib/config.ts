@@ -119,7 +119,11 @@ export function requireResultsQueueUrl(config: Pick<Config, "RESULTS_QUEUE_URL">
   const url = config.RESULTS_QUEUE_URL;
   if (url !== undefined && url !== "") return url;
   const problems = ["RESULTS_QUEUE_URL is required"];
-  throw new ConfigurationError({ kind: "config-invalid", problems, message: `invalid configuration: ${problems[0]}` });
+  throw new ConfigurationError({
+    kind: "config-invalid",
+    problems,
+    message: `invalid configuration: ${problems[0]}`,
+  });
 }
 
 /** The container's configuration, or a ConfigurationError naming every problem. */

@@ -71,7 +71,9 @@ export const verificationCompletedEventSchema = z
       ),
     source: z
       .enum(["webhook", "reconciliation"])
-      .describe("Where the result came from: the webhook, or a status call for a session whose webhook was lost."),
+      .describe(
+        "Where the result came from: the webhook, or a status call for a session whose webhook was lost.",
+      ),
     receivedAt: isoTime("ISO-8601 time the result reached us: the webhook's arrival, or the status reply's."),
     sequence: z
       .int()

@@ -56,7 +56,11 @@ export interface OpenSessionStore {
    * Takes the next ask of a due session, moving it to `nextDueAtSeconds`: `false` when the session
    * was closed or claimed by someone else since `due` read it (then it must not be asked about).
    */
-  claimAsk(session: OpenSession, nextDueAtSeconds: number, intervalSeconds: number): ResultAsync<boolean, AwsError>;
+  claimAsk(
+    session: OpenSession,
+    nextDueAtSeconds: number,
+    intervalSeconds: number,
+  ): ResultAsync<boolean, AwsError>;
   /** Takes a session out of the index for good: it stayed in progress past the give-up time. */
   giveUp(scanRef: string, nowMs: number): ResultAsync<void, AwsError>;
 }

@@ -141,9 +141,12 @@ function enqueue(
   return deps.resultsQueue
     .send(parsed)
     .map(() => handled)
-    .mapErr(
-      (error): WebhookRefused => ({ kind: "unavailable", reason: "queue-send-failed", handled, error }),
-    );
+    .mapErr((error): WebhookRefused => ({
+      kind: "unavailable",
+      reason: "queue-send-failed",
+      handled,
+      error,
+    }));
 }
 
 /** What the report may say of a delivery: identifiers only, never the body. */

@@ -7,7 +7,10 @@ import type { NotificationEvent } from "../messages";
  * documented identity to key it on (a resend and a second notice for the same scanRef look alike),
  * and SNS is at-least-once anyway, so subscribers must tolerate a repeat.
  */
-export function toNotificationEvent(notification: WebhookNotification, receivedAtMs: number): NotificationEvent {
+export function toNotificationEvent(
+  notification: WebhookNotification,
+  receivedAtMs: number,
+): NotificationEvent {
   return {
     type: "markid.notification",
     kind: notification.kind,

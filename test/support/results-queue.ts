@@ -46,7 +46,9 @@ export async function publishQueuedResults(
     givenBack += failed.size;
     for (const record of records) {
       if (failed.has(record.messageId)) continue;
-      await stack.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle }));
+      await stack.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle }),
+      );
     }
   }
 }

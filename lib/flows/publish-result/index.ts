@@ -26,7 +26,8 @@ export function publishQueuedDelivery(
   settings: PublishResultSettings,
 ): Promise<PublishOutcome> {
   const parsed = parseQueuedDelivery(body);
-  if (parsed.isErr()) return Promise.resolve({ kind: "given-back", reason: "malformed", error: parsed.error });
+  if (parsed.isErr())
+    return Promise.resolve({ kind: "given-back", reason: "malformed", error: parsed.error });
   const delivery = parsed.value;
   const outcome =
     delivery.kind === "notification"
@@ -99,13 +100,11 @@ function publishResult(
             .publishEvent(published)
             .orElse((error) => releasing(givenBack("publish-failed")(error)))
             .andThen(() => afterPublish(event, key, deps, settings))
-            .map(
-              (warnings): PublishOutcome => ({
-                kind: "published",
-                result: { ...delivery, source: event.source, sequence: drawn.sequence },
-                warnings,
-              }),
-            );
+            .map((warnings): PublishOutcome => ({
+              kind: "published",
+              result: { ...delivery, source: event.source, sequence: drawn.sequence },
+              warnings,
+            }));
         });
     });
 }
@@ -126,6 +125,8 @@ function afterPublish(
     deps.sequence
       .markFinal(event.scanRef, settings.retentionSeconds)
       .map(() => warnings)
-      .orElse((error) => okAsync<PublishWarning[], never>([...warnings, { kind: "mark-final-failed", error }])),
+      .orElse((error) =>
+        okAsync<PublishWarning[], never>([...warnings, { kind: "mark-final-failed", error }]),
+      ),
   );
 }

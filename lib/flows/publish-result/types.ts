@@ -23,7 +23,11 @@ export interface PublishedResult extends DeliveryIdentity {
 
 /** Every way one queued delivery can end. Acknowledged: the record is done; given back: redelivered. */
 export type PublishOutcome =
-  | { readonly kind: "published"; readonly result: PublishedResult; readonly warnings: readonly PublishWarning[] }
+  | {
+      readonly kind: "published";
+      readonly result: PublishedResult;
+      readonly warnings: readonly PublishWarning[];
+    }
   | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity; readonly source: ResultSource }
   | { readonly kind: "notification-published"; readonly notificationKind: string }
   | { readonly kind: "given-back"; readonly reason: "malformed"; readonly error: MalformedDelivery }
