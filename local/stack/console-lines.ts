@@ -24,7 +24,7 @@ export function describePublished(record: PublishedRecord): string {
   }
   const shown: Record<string, readonly string[]> = {
     "verification.session-created": ["requestId", "scanRef", "expiresAt"],
-    "verification.completed": ["scanRef", "overall", "final"],
+    "verification.completed": ["scanRef", "overall", "final", "source", "sequence"],
     "verification.failed": ["requestId", "messageId", "identifier", "fields"],
     "markid.notification": ["kind", "scanRef"],
   };
@@ -42,9 +42,10 @@ export function describeBatch(
   report: BatchReport,
   visibilityTimeoutSeconds: number,
   maxReceiveCount: number,
+  functionName = "startVerification",
 ): string {
   const total = report.messageIds.length;
-  const head = `sqs    startVerification  ${total} message${total === 1 ? "" : "s"} (${report.durationMs} ms)`;
+  const head = `sqs    ${functionName}  ${total} message${total === 1 ? "" : "s"} (${report.durationMs} ms)`;
   const lastTries = report.returned.filter((id) => (report.receiveCounts[id] ?? 0) >= maxReceiveCount);
   const returned =
     report.returned.length === 0

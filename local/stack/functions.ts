@@ -1,5 +1,5 @@
 /**
- * The three functions as serverless.yml declares them, for the local runner: names, timeouts and
+ * The five functions as serverless.yml declares them, for the local runner: names, timeouts and
  * the SQS event source's settings. test/local-stack/functions.test.ts fails when serverless.yml
  * changes one of these values and this file does not follow.
  */
@@ -9,6 +9,8 @@ export const FUNCTIONS = {
   startVerification: { name: "startVerification", timeoutSeconds: 30, memoryMb: 256 },
   verificationWebhook: { name: "verificationWebhook", timeoutSeconds: 10, memoryMb: 256 },
   checkCredentials: { name: "checkCredentials", timeoutSeconds: 30, memoryMb: 256 },
+  publishVerificationResult: { name: "publishVerificationResult", timeoutSeconds: 30, memoryMb: 256 },
+  reconcileSessions: { name: "reconcileSessions", timeoutSeconds: 300, memoryMb: 256 },
 } as const;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -27,11 +29,25 @@ export const REQUEST_QUEUE_SOURCE = {
   maximumConcurrency: 2,
 } as const;
 
+/** The publishVerificationResult SQS event source mapping (results queue). */
+export const RESULTS_QUEUE_SOURCE = {
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 1,
+  maximumConcurrency: 2,
+} as const;
+
 /** The request queue in serverless.yml (the local stack shortens the visibility timeout). */
 export const REQUEST_QUEUE = {
   visibilityTimeoutSeconds: 190,
   /** serverless.yml's `maxReceiveCount` param (default stage). */
   maxReceiveCount: 5,
+} as const;
+
+/** The results queue in serverless.yml (the local stack shortens the visibility timeout). */
+export const RESULTS_QUEUE = {
+  visibilityTimeoutSeconds: 180,
+  /** serverless.yml's `resultsMaxReceiveCount` param (default stage). */
+  maxReceiveCount: 10,
 } as const;
 
 /** serverless.yml's `credentialCheckSchedule` param: rate(15 minutes). */

@@ -13,12 +13,13 @@ export interface Handlers {
   readonly startVerification: SqsHandler;
   readonly verificationWebhook: HttpApiHandler;
   readonly checkCredentials: ScheduleHandler;
+  readonly publishVerificationResult: SqsHandler;
 }
 
 let loadedFor: string | undefined;
 
 /**
- * Imports the three handlers. Call it only after the stack has set process.env: like a Lambda
+ * Imports the handlers. Call it only after the stack has set process.env: like a Lambda
  * container, the handlers read their configuration once, on first use, and keep it. So one
  * process runs one stack; a second stack in the same process with another environment would
  * silently talk to the first one's resources, hence the error.
@@ -32,14 +33,16 @@ export async function loadHandlers(environment: Readonly<Record<string, string>>
     );
   }
   loadedFor = fingerprint;
-  const [start, webhook, check] = await Promise.all([
+  const [start, webhook, check, publish] = await Promise.all([
     import("../../functions/start-verification"),
     import("../../functions/verification-webhook"),
     import("../../functions/check-credentials"),
+    import("../../functions/publish-verification-result"),
   ]);
   return {
     startVerification: start.handler,
     verificationWebhook: webhook.handler,
     checkCredentials: check.handler,
+    publishVerificationResult: publish.handler,
   };
 }

@@ -20,6 +20,10 @@ export interface LocalStackSettings {
   /** serverless.yml says 190 s; locally short, so a returned message comes back while you watch. */
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
+  /** serverless.yml says 180 s; locally short, so a result given back (SNS down) is published soon after. */
+  readonly resultsVisibilityTimeoutSeconds: number;
+  /** The results poller's batching window; short locally, so a result is published promptly. */
+  readonly resultsBatchingWindowMs: number;
   /** The credential check runs once at start, then at this interval (serverless.yml: 15 minutes). */
   readonly credentialCheckIntervalSeconds: number;
   readonly batchSize: number;
@@ -46,6 +50,8 @@ export const DEFAULT_SETTINGS: LocalStackSettings = {
   stage: "local",
   visibilityTimeoutSeconds: 10,
   maxReceiveCount: REQUEST_QUEUE.maxReceiveCount,
+  resultsVisibilityTimeoutSeconds: 5,
+  resultsBatchingWindowMs: 100,
   credentialCheckIntervalSeconds: 60,
   batchSize: REQUEST_QUEUE_SOURCE.batchSize,
   batchingWindowMs: REQUEST_QUEUE_SOURCE.maximumBatchingWindowSeconds * 1000,

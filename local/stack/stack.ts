@@ -22,7 +22,7 @@ import {
   handlerEnvironment,
   InvalidEnvironmentError,
 } from "./function-environment";
-import { FUNCTIONS, resourceNames, SERVICE } from "./functions";
+import { FUNCTIONS, RESULTS_QUEUE, RESULTS_QUEUE_SOURCE, resourceNames, SERVICE } from "./functions";
 import { loadHandlers } from "./handlers";
 import { startHttpApiServer, type HttpApiServer } from "./http-api-server";
 import type { Invocation } from "./lambda-context";
@@ -55,6 +55,8 @@ export interface LocalStack {
   readonly published: PublishedFeed;
   /** Every startVerification batch so far, oldest first. */
   readonly batches: readonly BatchReport[];
+  /** Every publishVerificationResult batch so far, oldest first. */
+  readonly resultBatches: readonly BatchReport[];
   /** SQS client for the stack's endpoint. */
   readonly sqs: SQSClient;
   /** Sends a verification request to the request queue; returns its MessageId. */
@@ -122,6 +124,8 @@ export async function startLocalStack(
       secretValue,
       maxReceiveCount: settings.maxReceiveCount,
       visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      resultsVisibilityTimeoutSeconds: settings.resultsVisibilityTimeoutSeconds,
+      resultsMaxReceiveCount: RESULTS_QUEUE.maxReceiveCount,
     });
 
     const functionEnvironment = handlerEnvironment(settings, awsEndpoint, simulator.url, resources);
@@ -201,6 +205,36 @@ export async function startLocalStack(
     });
     closers.push(() => poller.stop());
 
+    const resultBatches: BatchReport[] = [];
+    const resultsPoller: SqsPoller = startSqsPoller({
+      client: sqs,
+      queueUrl: resources.resultsQueueUrl,
+      queueArn: resources.resultsQueueArn,
+      region: settings.region,
+      stage: settings.stage,
+      fn: FUNCTIONS.publishVerificationResult,
+      handler: handlers.publishVerificationResult,
+      batchSize: RESULTS_QUEUE_SOURCE.batchSize,
+      batchingWindowMs: settings.resultsBatchingWindowMs,
+      maxConcurrency: RESULTS_QUEUE_SOURCE.maximumConcurrency,
+      receiveWaitSeconds: settings.receiveWaitSeconds,
+      onBatch: (report) => {
+        resultBatches.push(report);
+        // Only what needs a look: a clean batch shows as the events it published.
+        if (report.outcome !== "returned" || report.returned.length > 0)
+          say(
+            describeBatch(
+              report,
+              settings.resultsVisibilityTimeoutSeconds,
+              RESULTS_QUEUE.maxReceiveCount,
+              FUNCTIONS.publishVerificationResult.name,
+            ),
+          );
+      },
+      onError: (problem) => say(`sqs    ${problem}`),
+    });
+    closers.push(() => resultsPoller.stop());
+
     const schedule: Schedule = startSchedule({
       fn: FUNCTIONS.checkCredentials,
       handler: handlers.checkCredentials,
@@ -223,6 +257,7 @@ export async function startLocalStack(
       functionEnvironment,
       published,
       batches,
+      resultBatches,
       sqs,
       async enqueue(body) {
         const sent = await sqs.send(

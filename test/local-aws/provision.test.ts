@@ -57,6 +57,15 @@ describe("provisionLocalResources", () => {
       maxReceiveCount: 3,
     });
     expect(resources.deadLetterQueueUrl).toBe(`${local.aws.url}/000000000000/${config.deadLetterQueueName}`);
+    const results = await new SQSClient(local.config).send(
+      new GetQueueAttributesCommand({ QueueUrl: resources.resultsQueueUrl, AttributeNames: ["All"] }),
+    );
+    expect(JSON.parse(results.Attributes!.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: resources.resultsDeadLetterQueueArn,
+      maxReceiveCount: 10,
+    });
+    // The reconciler's sparse index is there, as serverless.yml declares it.
+    expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(["open-sessions"]);
 
     const secret = await new SecretsManagerClient(local.config).send(
       new GetSecretValueCommand({ SecretId: resources.secretArn }),
@@ -68,6 +77,7 @@ describe("provisionLocalResources", () => {
       EVENTS_TOPIC_ARN: resources.eventsTopicArn,
       ALERTS_TOPIC_ARN: resources.alertsTopicArn,
       STATE_TABLE: config.tableName,
+      RESULTS_QUEUE_URL: resources.resultsQueueUrl,
     });
   });
 
