@@ -20,6 +20,7 @@ import type { FaultSpec } from "../../local/simulator/index";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
+import { publishQueuedResults } from "../support/results-queue";
 import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 import {
   describeCheck,
@@ -339,10 +340,9 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
     const redelivery = (await invokeStart(deps, record)).observation;
     await resetStack(stack());
     const failing = stack().aws.faults.inject(outage("sns", "Publish"));
-    const body = signedResult();
-    const webhook = await deliver(body, { sign: true });
+    const webhook = await deliver(signedResult(), { sign: true });
     failing.remove();
-    const resend = await deliver(body, { sign: true });
+    const afterOutage = await publishPending();
     const expected = {
       first: {
         calls: 1,
@@ -361,31 +361,56 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
         event: "verification.session-created",
         reply: "acknowledged",
       },
-      webhook: { status: 503, completed: 0 },
-      resend: { status: 200, completed: 1 },
+      // Durable intake (§4.4): queued and answered 200; the publisher gives the record back until
+      // SNS is back, then publishes it.
+      webhook: { status: 200, completed: 0 },
+      afterOutage: { completed: 1 },
     };
     awsRows.push({
-      fault: "SNS Publish failing, then the redelivery / Mark ID's resend",
-      section3: "give the event back (webhook: 5xx); never swallow",
+      fault: "SNS Publish failing, then the redelivery",
+      section3: "give the event back (webhook: queued, published when SNS is back); never swallow",
       cells: [
         `${describeStart(first)}; redelivery: ${describeStart(redelivery)}`,
         "— (publishes only alerts)",
-        `${describeDelivery(webhook)}; resend: ${describeDelivery(resend)}`,
+        `${describeDelivery(webhook)}; SNS back: ${afterOutage.completed} verification.completed`,
       ],
       ok:
         same(first, expected.first) &&
         same(redelivery, expected.redelivery) &&
         same(webhook, expected.webhook) &&
-        same(resend, expected.resend),
+        same(afterOutage, expected.afterOutage),
     });
-    expect({ first, redelivery, webhook, resend }).toEqual(expected);
+    expect({ first, redelivery, webhook, afterOutage }).toEqual(expected);
+  });
+
+  it("SQS SendMessage failing (the results queue), then Mark ID's resend", async () => {
+    await resetStack(stack());
+    const failing = stack().aws.faults.inject(outage("sqs", "SendMessage"));
+    const body = signedResult();
+    const webhook = await deliver(body, { sign: true });
+    failing.remove();
+    const resend = await deliver(body, { sign: true });
+    const expected = { webhook: { status: 503, completed: 0 }, resend: { status: 200, completed: 1 } };
+    awsRows.push({
+      fault: "SQS SendMessage failing (results queue), then Mark ID's resend",
+      section3: "webhook: 5xx only when the result could not be recorded (§4.1)",
+      cells: [
+        "— (no results queue)",
+        "— (no results queue)",
+        `${describeDelivery(webhook)}; resend: ${describeDelivery(resend)}`,
+      ],
+      ok: same(webhook, expected.webhook) && same(resend, expected.resend),
+    });
+    expect({ webhook, resend }).toEqual(expected);
   });
 
   it("DynamoDB failing (every operation)", async () => {
     await resetStack(stack());
-    stack().aws.faults.inject(outage("dynamodb"));
+    const failing = stack().aws.faults.inject(outage("dynamodb"));
     const start = (await invokeStart(stack().newContainer(), sqsRecord(requestBody()))).observation;
     const webhook = await deliver(signedResult(), { sign: true });
+    failing.remove();
+    const afterOutage = await publishPending();
     const expected = {
       // The requestId cannot be claimed: no token is spent without its idempotency record.
       start: {
@@ -396,24 +421,39 @@ describe("AWS faults (the SDK's own retries, then the event given back)", () => 
         event: "none",
         reply: "batch item failure",
       },
-      // The dedupe record is unreadable: the result is published anyway (§4.1: 5xx only when it
-      // could not be recorded), a later resend may publish it again.
-      webhook: { status: 200, completed: 1 },
+      // The webhook needs no DynamoDB (§4.4): queued and answered 200. The publisher cannot claim
+      // the delivery, so it publishes nothing (no duplicate is possible) and gives it back.
+      webhook: { status: 200, completed: 0 },
+      afterOutage: { completed: 1 },
     };
     awsRows.push({
       fault: "DynamoDB failing (every operation)",
       section3: "give back; webhook: 5xx only if the result could not be recorded (§4.1)",
-      cells: [describeStart(start), "— (alert state only)", describeDelivery(webhook)],
-      ok: same(start, expected.start) && same(webhook, expected.webhook),
+      cells: [
+        describeStart(start),
+        "— (alert state only)",
+        `${describeDelivery(webhook)}; DynamoDB back: ${afterOutage.completed} verification.completed`,
+      ],
+      ok:
+        same(start, expected.start) &&
+        same(webhook, expected.webhook) &&
+        same(afterOutage, expected.afterOutage),
     });
-    expect({ start, webhook }).toEqual(expected);
+    expect({ start, webhook, afterOutage }).toEqual(expected);
   });
 });
 
 interface DeliveryObservation {
   readonly status: number;
-  /** verification.completed events published by this delivery. */
+  /** verification.completed events published for this delivery (the webhook queues, the publisher publishes). */
   readonly completed: number;
+}
+
+/** Runs publish-verification-result over what the results queue holds: how many events it published. */
+async function publishPending(): Promise<{ readonly completed: number }> {
+  const before = completedCount();
+  await publishQueuedResults(stack());
+  return { completed: completedCount() - before };
 }
 
 const describeDelivery = (o: DeliveryObservation) => `${o.status}, ${o.completed} verification.completed`;
@@ -438,9 +478,8 @@ async function deliver(
     options.sign === true
       ? { "Idenfy-Signature": signWebhookBody(body, options.key ?? STACK_SECRET.webhookSigningKey) }
       : {};
-  const completedBefore = completedCount();
   const reply = await handler(webhookEvent(body, headers), lambdaContext(10_000));
-  return { status: reply.statusCode ?? 0, completed: completedCount() - completedBefore };
+  return { status: reply.statusCode ?? 0, ...(await publishPending()) };
 }
 
 const completedCount = () =>
@@ -458,7 +497,7 @@ describe("verification-webhook deliveries (§4.1)", () => {
     ],
     [
       "the same delivery again",
-      "200 duplicate; nothing published",
+      "200 accepted; the publisher publishes nothing",
       () => deliver(body, { sign: true }),
       { status: 200, completed: 0 },
     ],
