@@ -11,8 +11,11 @@ import {
 
 /*
  * The publisher's side of a session's `scan#<scanRef>` item (state-table.ts): the per-scanRef
- * counter that gives each published result its `sequence` (design.md §4.3), and the mark that its
- * final result is out, which takes the session out of the reconciler's index.
+ * counter that gives each published result its `sequence` (design.md §4.3), and, for a final
+ * result, the mark that takes the session out of the reconciler's index — in the same write, made
+ * before the event is published, so the reconciler never asks about a session whose final result
+ * is already on its way out. Should that publish fail for good, the result waits in the results
+ * DLQ (alarmed) rather than in the reconciler's index.
  *
  * A number is drawn just before its event is published; a publish that fails leaves a gap, and the
  * retry draws a higher one. So numbers only grow in the order results are published, which is all
@@ -26,10 +29,14 @@ export interface DrawnSequence {
 }
 
 export interface ResultSequence {
-  /** The next number for `scanRef`'s results; keeps the item at least `retentionSeconds` more. */
-  next(scanRef: string, retentionSeconds: number): ResultAsync<DrawnSequence, AwsError>;
-  /** The session's final result is published: the reconciler never asks about it again. */
-  markFinal(scanRef: string, retentionSeconds: number): ResultAsync<void, AwsError>;
+  /**
+   * The next number for `scanRef`'s results; keeps the item at least `retentionSeconds` more. For
+   * a final result (`final`), also closes the session for the reconciler.
+   */
+  next(
+    scanRef: string,
+    options: { readonly retentionSeconds: number; readonly final: boolean },
+  ): ResultAsync<DrawnSequence, AwsError>;
 }
 
 export interface ResultSequenceOptions {
@@ -44,17 +51,28 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
   const pk = (scanRef: string) => stateKey("scan", scanRef);
 
   return {
-    next(scanRef, retentionSeconds) {
+    next(scanRef, { retentionSeconds, final }) {
+      const at = now();
+      // The item outlives the last result by the retention, so the counter never restarts while
+      // deliveries of this scanRef are still remembered as published.
+      const keep = "ADD #sequence :one SET expiresAt = :expiresAt";
       return fromAwsPromise("dynamodb", "UpdateItem", () =>
         table.doc.send(
           new UpdateCommand({
             TableName: table.tableName,
             Key: { pk: pk(scanRef) },
-            // The item outlives the last result by the retention, so the counter never restarts
-            // while deliveries of this scanRef are still remembered as published.
-            UpdateExpression: "ADD #sequence :one SET expiresAt = :expiresAt",
-            ExpressionAttributeNames: { "#sequence": "sequence" },
-            ExpressionAttributeValues: { ":one": 1, ":expiresAt": toEpochSeconds(now()) + retentionSeconds },
+            UpdateExpression: final ? `${keep}, finalAt = :finalAt REMOVE #shard, #due` : keep,
+            ExpressionAttributeNames: {
+              "#sequence": "sequence",
+              ...(final
+                ? { "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE, "#due": OPEN_SESSIONS_DUE_ATTRIBUTE }
+                : {}),
+            },
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":expiresAt": toEpochSeconds(at) + retentionSeconds,
+              ...(final ? { ":finalAt": new Date(at).toISOString() } : {}),
+            },
             ReturnValues: "ALL_NEW",
           }),
         ),
@@ -66,26 +84,6 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
           requestId: typeof requestId === "string" ? requestId : undefined,
         };
       });
-    },
-    markFinal(scanRef, retentionSeconds) {
-      const at = now();
-      return fromAwsPromise("dynamodb", "UpdateItem", () =>
-        table.doc.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { pk: pk(scanRef) },
-            UpdateExpression: "SET finalAt = :finalAt, expiresAt = :expiresAt REMOVE #shard, #due",
-            ExpressionAttributeNames: {
-              "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
-              "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
-            },
-            ExpressionAttributeValues: {
-              ":finalAt": new Date(at).toISOString(),
-              ":expiresAt": toEpochSeconds(at) + retentionSeconds,
-            },
-          }),
-        ),
-      ).map(() => undefined);
     },
   };
 }

@@ -22,7 +22,6 @@ export type CountedMetric =
   | "ResultsRecovered"
   | "ResultGivenBack"
   | "ResultMarkDeliveredFailed"
-  | "ResultMarkFinalFailed"
   | "CredentialCheck";
 
 /**

@@ -7,8 +7,9 @@ import type { Disruption } from "./ledger";
 /*
  * The events a chaos run puts in the middle of the traffic, each at a point of progress (the
  * share of requests settled), so a short run and a long one both go through all of them:
- * the token balance runs out and is topped up, Secrets Manager and SNS fail for a few seconds,
- * and the Mark ID key pair is rotated (simulator and secret together, as an operator would).
+ * the token balance runs out and is topped up, result webhooks are lost outright, the results
+ * queue, Secrets Manager, SNS and DynamoDB each fail for longer than Mark ID's resend window, and
+ * the Mark ID key pair is rotated (simulator and secret together, as an operator would).
  */
 
 export interface ScheduledDisruption {
@@ -20,6 +21,8 @@ export interface ScheduledDisruption {
 
 export interface DisruptionSettings {
   readonly outageMs: number;
+  /** Result webhooks the simulator loses outright, with all their resends. */
+  readonly droppedWebhooks: number;
   readonly exhaustionHoldMs: number;
   /** Told every key pair the run puts in place (the leak scan looks for them). */
   readonly onKeyPair: (apiKey: string, apiSecret: string) => void;
@@ -31,18 +34,26 @@ export function plannedDisruptions(
   settings: DisruptionSettings,
 ): ScheduledDisruption[] {
   const { control } = stack.simulator;
-  const outage = (name: string, service: "secretsmanager" | "sns", operation: string) => async () => {
-    const startedAt = Date.now();
-    aws.faults.inject({ service, operation, error: "internal", untilMs: startedAt + settings.outageMs });
-    await sleep(settings.outageMs);
-    return {
-      name,
-      hitsWebhooks: true,
-      startedAt,
-      endedAt: Date.now(),
-      detail: `${service} ${operation} answers 500 for ${settings.outageMs} ms`,
+  const outage =
+    (name: string, service: "secretsmanager" | "sns" | "sqs" | "dynamodb", operation?: string) =>
+    async () => {
+      const startedAt = Date.now();
+      aws.faults.inject({
+        service,
+        ...(operation === undefined ? {} : { operation }),
+        error: "internal",
+        untilMs: startedAt + settings.outageMs,
+      });
+      await sleep(settings.outageMs);
+      return {
+        name,
+        // The webhook's own dependencies: its signing key and the results queue (design.md §4.4).
+        hitsWebhooks: service === "secretsmanager" || service === "sqs",
+        startedAt,
+        endedAt: Date.now(),
+        detail: `${service} ${operation ?? "(every operation)"} answers 500 for ${settings.outageMs} ms`,
+      };
     };
-  };
 
   return [
     {
@@ -74,6 +85,26 @@ export function plannedDisruptions(
           detail: `balance 0 until ${fired ? "the alert fired" : "10 s passed without the alert"} + ${settings.exhaustionHoldMs} ms, then topped up`,
         };
       },
+    },
+    {
+      at: 0.3,
+      name: "lost webhooks",
+      run() {
+        const startedAt = Date.now();
+        control.dropWebhooks(settings.droppedWebhooks);
+        return Promise.resolve({
+          name: "lost webhooks",
+          hitsWebhooks: false,
+          startedAt,
+          endedAt: Date.now(),
+          detail: `the next ${settings.droppedWebhooks} result webhooks are lost with all their resends`,
+        });
+      },
+    },
+    {
+      at: 0.35,
+      name: "results queue outage",
+      run: outage("results queue outage", "sqs", "SendMessage"),
     },
     {
       at: 0.4,
@@ -109,6 +140,11 @@ export function plannedDisruptions(
       at: 0.65,
       name: "SNS outage",
       run: outage("SNS outage", "sns", "Publish"),
+    },
+    {
+      at: 0.8,
+      name: "DynamoDB outage",
+      run: outage("DynamoDB outage", "dynamodb"),
     },
   ];
 }

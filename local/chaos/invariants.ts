@@ -19,6 +19,12 @@ export function checkInvariants(report: ChaosReport): Invariant[] {
       ok: report.finished,
       rule: "= 1",
     },
+    {
+      name: "reconciliation finished (nothing due)",
+      value: report.reconciliation.finished ? 1 : 0,
+      ok: report.reconciliation.finished,
+      rule: "= 1",
+    },
     zero("lost requests", f.outcomes.lost),
     zero("unfinished requests", f.outcomes.unfinished),
     zero("duplicate tokens per requestId not explained by an unknown outcome", f.duplicates.unexplained),
@@ -38,12 +44,18 @@ export function checkInvariants(report: ChaosReport): Invariant[] {
     zero("failed invocations (threw, timed out, invalid reply)", f.failedInvocations),
     zero("leaks (secrets, authTokens, personal data)", report.leaks.total),
     zero("alerts fired twice in one window", extraFirings),
-    zero("webhook results lost outside an outage", f.webhooks.lostOutsideOutages),
-    zero("duplicate verification.completed events", f.webhooks.duplicateCompletedEvents),
+    // Results (design.md §4.4): every session ends in exactly one final event once the
+    // reconciler has run, however its webhook fared.
+    zero("results never delivered (sessions with no final event)", f.results.neverDelivered),
+    zero("duplicate events per (scanRef, final, overall)", f.webhooks.duplicateCompletedEvents),
+    zero("sessions ended with two different final statuses", f.results.severalFinalStatuses),
+    zero("crossed sessions (an event with another session's requestId or clientId)", f.results.crossed),
+    zero("events out of sequence order per scanRef", f.results.sequenceOutOfOrder),
+    zero("status calls about a session whose final event was out", f.results.askedAfterFinal),
     {
-      name: "resent webhooks answered 200 duplicate",
-      value: f.webhooks.resendsAnsweredDuplicate,
-      ok: f.webhooks.resendsAnsweredDuplicate === f.webhooks.resendsSent,
+      name: "resent webhooks answered 200",
+      value: f.webhooks.resendsAccepted,
+      ok: f.webhooks.resendsAccepted === f.webhooks.resendsSent,
       rule: `= ${f.webhooks.resendsSent} (resent)`,
     },
     {

@@ -38,6 +38,8 @@ export interface ChaosObservations {
   readonly batches: readonly BatchReport[];
   /** The simulator's log of POST /api/v2/token. */
   readonly tokenCalls: readonly RecordedRequest[];
+  /** The simulator's log of POST /api/v2/status (the reconciler's calls). */
+  readonly statusCalls: readonly RecordedRequest[];
   readonly webhooks: readonly WebhookDelivery[];
   /** Replies to the signed resends of already accepted webhooks (duplicates on purpose). */
   readonly manualResends: readonly { readonly status: number; readonly body: string }[];
@@ -123,7 +125,30 @@ export interface ChaosFigures {
     readonly completedEvents: number;
     readonly duplicateCompletedEvents: number;
     readonly resendsSent: number;
-    readonly resendsAnsweredDuplicate: number;
+    /** Resends answered 200: accepted again, published no second time (duplicateCompletedEvents). */
+    readonly resendsAccepted: number;
+  };
+  /** Sessions and their results (design.md §4.4): never lost, doubled or crossed. */
+  readonly results: {
+    /** Sessions published by verification.session-created (one scanRef per requestId). */
+    readonly sessions: number;
+    /** …with no final verification.completed at all. */
+    readonly neverDelivered: number;
+    /** …with final events of more than one overall status (a doubled ending). */
+    readonly severalFinalStatuses: number;
+    /** verification.completed events whose requestId or clientId is not their session's. */
+    readonly crossed: number;
+    /** Published with source "reconciliation": webhooks that were lost. */
+    readonly recovered: number;
+    readonly statusCalls: number;
+    /** Distinct scanRefs the reconciler asked about. */
+    readonly sessionsAsked: number;
+    /** statusCalls / sessionsAsked (0 when none was asked). */
+    readonly statusCallsPerSessionAsked: number;
+    /** Status calls about a session whose final event had been published before the call. */
+    readonly askedAfterFinal: number;
+    /** Every published verification.completed's `sequence` is above those before it for its scanRef. */
+    readonly sequenceOutOfOrder: number;
   };
 }
 
@@ -150,9 +175,9 @@ const text = (value: unknown): string | undefined => (typeof value === "string" 
 
 export function computeFigures(o: ChaosObservations): ChaosFigures {
   const requestOfMessage = new Map(o.sent.map((message) => [message.messageId, message.requestId]));
-  const events = o.published
-    .filter((message) => message.topicArn === o.eventsTopicArn)
-    .map((message) => parseObject(message.message) ?? {});
+  const eventMessages = o.published.filter((message) => message.topicArn === o.eventsTopicArn);
+  const events = eventMessages.map((message) => parseObject(message.message) ?? {});
+  const eventTimes = eventMessages.map((message) => Date.parse(message.timestamp));
   const alerts = o.published
     .filter((message) => message.topicArn === o.alertsTopicArn)
     .map((message) => ({ body: parseObject(message.message) ?? {}, at: Date.parse(message.timestamp) }));
@@ -337,6 +362,7 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     },
     alerts: alertFigures(alerts, o.alertWindowSeconds),
     webhooks: webhookFigures(o, completed),
+    results: resultFigures(o, events, eventTimes),
   };
 }
 
@@ -395,9 +421,7 @@ function webhookFigures(
     );
     if (!duringOutage) lostOutside += 1;
   }
-  const resendsAnsweredDuplicate = o.manualResends.filter(
-    (reply) => reply.status === 200 && parseObject(reply.body)?.["status"] === "duplicate",
-  ).length;
+  const resendsAccepted = o.manualResends.filter((reply) => reply.status === 200).length;
   return {
     results: byBody.size,
     attempts: [...byBody.values()].reduce((sum, attempts) => sum + attempts.length, 0),
@@ -408,6 +432,75 @@ function webhookFigures(
     completedEvents: [...completed.values()].reduce((sum, n) => sum + n, 0),
     duplicateCompletedEvents: [...completed.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
     resendsSent: o.manualResends.length,
-    resendsAnsweredDuplicate,
+    resendsAccepted,
+  };
+}
+
+interface SessionOfScanRef {
+  readonly requestId: string;
+  readonly clientId: string | undefined;
+}
+
+function resultFigures(
+  o: ChaosObservations,
+  events: readonly Record<string, unknown>[],
+  publishedAt: readonly number[],
+): ChaosFigures["results"] {
+  const sessionOf = new Map<string, SessionOfScanRef>();
+  for (const event of events) {
+    if (event["type"] !== "verification.session-created") continue;
+    const scanRef = text(event["scanRef"]);
+    const requestId = text(event["requestId"]);
+    if (scanRef !== undefined && requestId !== undefined)
+      sessionOf.set(scanRef, { requestId, clientId: text(event["clientId"]) });
+  }
+  const finalStatuses = new Map<string, Set<string>>();
+  const finalAt = new Map<string, number>();
+  const lastSequence = new Map<string, number>();
+  let crossed = 0;
+  let recovered = 0;
+  let outOfOrder = 0;
+  events.forEach((event, index) => {
+    if (event["type"] !== "verification.completed") return;
+    const scanRef = text(event["scanRef"]) ?? "?";
+    const session = sessionOf.get(scanRef);
+    const requestId = text(event["requestId"]);
+    if (
+      session !== undefined &&
+      ((requestId !== undefined && requestId !== session.requestId) ||
+        (session.clientId !== undefined && text(event["clientId"]) !== session.clientId))
+    )
+      crossed += 1;
+    if (event["source"] === "reconciliation") recovered += 1;
+    const sequence = typeof event["sequence"] === "number" ? event["sequence"] : 0;
+    if (sequence <= (lastSequence.get(scanRef) ?? 0)) outOfOrder += 1;
+    lastSequence.set(scanRef, Math.max(sequence, lastSequence.get(scanRef) ?? 0));
+    if (event["final"] === true) {
+      const statuses = finalStatuses.get(scanRef) ?? new Set<string>();
+      statuses.add(text(event["overall"]) ?? "?");
+      finalStatuses.set(scanRef, statuses);
+      if (!finalAt.has(scanRef)) finalAt.set(scanRef, publishedAt[index] ?? 0);
+    }
+  });
+  const asked = new Map<string, number>();
+  let askedAfterFinal = 0;
+  for (const call of o.statusCalls) {
+    const scanRef = text(parseObject(call.body)?.["scanRef"]) ?? "?";
+    asked.set(scanRef, (asked.get(scanRef) ?? 0) + 1);
+    const final = finalAt.get(scanRef);
+    if (final !== undefined && call.at > final) askedAfterFinal += 1;
+  }
+  const sessions = [...sessionOf.keys()];
+  return {
+    sessions: sessions.length,
+    neverDelivered: sessions.filter((scanRef) => !finalStatuses.has(scanRef)).length,
+    severalFinalStatuses: [...finalStatuses.values()].filter((statuses) => statuses.size > 1).length,
+    crossed,
+    recovered,
+    statusCalls: o.statusCalls.length,
+    sessionsAsked: asked.size,
+    statusCallsPerSessionAsked: asked.size === 0 ? 0 : o.statusCalls.length / asked.size,
+    askedAfterFinal,
+    sequenceOutOfOrder: outOfOrder,
   };
 }

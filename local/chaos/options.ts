@@ -20,8 +20,12 @@ export interface ChaosOptions {
   readonly maxReceiveCount: number;
   /** Config MARKID_TIMEOUT_MS: also sets how long the latency fault holds a call. */
   readonly markIdTimeoutMs: number;
-  /** Length of the Secrets Manager and SNS outages. */
+  /** Length of each AWS outage (results queue, Secrets Manager, SNS, DynamoDB): past Mark ID's resends. */
   readonly outageMs: number;
+  /** Result webhooks lost outright with their resends (reconciliation must deliver them). */
+  readonly droppedWebhooks: number;
+  /** The tokens' expiryTime: sessions nobody finishes end as EXPIRED, and are reconciled, within the run. */
+  readonly tokenExpirySeconds: number;
   /** How long the token balance stays at 0 after the token-limit alert fired. */
   readonly exhaustionHoldMs: number;
   /** Messages waiting in the request queue at most (the feeder waits above it). */
@@ -43,9 +47,12 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   pollers: 16,
   batchConcurrency: 10,
   visibilityTimeoutSeconds: 4,
-  maxReceiveCount: 5,
+  // 10 receives × 4 s: a request given back through a whole 30 s outage still has tries left.
+  maxReceiveCount: 10,
   markIdTimeoutMs: 800,
-  outageMs: 3000,
+  outageMs: 30_000,
+  droppedWebhooks: 20,
+  tokenExpirySeconds: 20,
   exhaustionHoldMs: 1000,
   backlog: 400,
   maxWallMs: 15 * 60_000,
@@ -69,6 +76,8 @@ const overrides = z
     maxReceiveCount: positive.max(1000),
     markIdTimeoutMs: positive,
     outageMs: positive,
+    droppedWebhooks: z.coerce.number().int().min(0),
+    tokenExpirySeconds: positive,
     exhaustionHoldMs: positive,
     backlog: positive,
     maxWallMs: positive,

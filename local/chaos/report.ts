@@ -81,8 +81,17 @@ export function figureRows(report: ChaosReport): Row[] {
       `${f.webhooks.completedEvents} (${f.webhooks.duplicateCompletedEvents})`,
     ],
     [
-      "signed resends answered 200 duplicate",
-      `${f.webhooks.resendsAnsweredDuplicate} of ${f.webhooks.resendsSent}`,
+      "signed resends answered 200 (queued again, published no second time)",
+      `${f.webhooks.resendsAccepted} of ${f.webhooks.resendsSent}`,
+    ],
+    [
+      "sessions: published / with no final result / with two final statuses / crossed events",
+      `${f.results.sessions} / ${f.results.neverDelivered} / ${f.results.severalFinalStatuses} / ${f.results.crossed}`,
+    ],
+    ["results recovered by reconciliation (lost webhooks)", String(f.results.recovered)],
+    [
+      "status calls / sessions asked (per session) / asked after their final event",
+      `${f.results.statusCalls} / ${f.results.sessionsAsked} (${f.results.statusCallsPerSessionAsked.toFixed(2)}) / ${f.results.askedAfterFinal}`,
     ],
     [
       "uncaught exceptions / unhandled rejections",

@@ -62,6 +62,7 @@ export function makeRequests(
   count: number,
   runId: string,
   random: () => number,
+  tokenExpirySeconds: number,
   mix: RequestMix = DEFAULT_REQUEST_MIX,
 ): ChaosRequest[] {
   return Array.from({ length: count }, (_, index) => {
@@ -76,11 +77,17 @@ export function makeRequests(
           : roll < mix.notJson + mix.invalidFields + mix.dummy
             ? "dummy"
             : "plain";
-    return { index, requestId, kind, body: bodyFor(index, requestId, kind, random) };
+    return { index, requestId, kind, body: bodyFor(index, requestId, kind, random, tokenExpirySeconds) };
   });
 }
 
-function bodyFor(index: number, requestId: string, kind: RequestKind, random: () => number): string {
+function bodyFor(
+  index: number,
+  requestId: string,
+  kind: RequestKind,
+  random: () => number,
+  tokenExpirySeconds: number,
+): string {
   switch (kind) {
     case "not-json":
       return `{"requestId": "${requestId}", this is not JSON`;
@@ -94,6 +101,9 @@ function bodyFor(index: number, requestId: string, kind: RequestKind, random: ()
         requestId,
         clientId: `customer-${index}`,
         externalRef: requestId,
+        // Short: the sessions nobody finishes (the plain ones) expire within the run, and each must
+        // still end in one final event (EXPIRED, by webhook or by reconciliation).
+        expiryTime: tokenExpirySeconds,
         ...personalData(index, random),
         ...(kind === "dummy" ? { dummyStatus: status } : {}),
       });

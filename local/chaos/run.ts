@@ -27,6 +27,8 @@ export interface ChaosReport {
   /** Wall time from the first message sent until the request queue was empty. */
   readonly trafficMs: number;
   readonly finished: boolean;
+  /** Reconciler runs at the end, and whether the last one found nothing due. */
+  readonly reconciliation: { readonly runs: number; readonly finished: boolean };
   readonly injectedFaultShare: number;
   readonly figures: ChaosFigures;
   readonly disruptions: readonly Disruption[];
@@ -40,6 +42,7 @@ export interface ChaosReport {
 }
 
 const TOKEN_PATH = "/api/v2/token";
+const STATUS_PATH = "/api/v2/status";
 const POLL_MS = 100;
 
 export async function runChaos(
@@ -49,7 +52,7 @@ export async function runChaos(
   const options: ChaosOptions = { ...DEFAULT_CHAOS_OPTIONS, ...partial };
   const random = seededRandom(options.seed);
   const runId = randomBytes(3).toString("hex");
-  const requests = makeRequests(options.requests, runId, random);
+  const requests = makeRequests(options.requests, runId, random, options.tokenExpirySeconds);
   const order = sendOrder(requests, options.duplicateShare, random);
 
   const errors = countProcessErrors();
@@ -66,6 +69,7 @@ export async function runChaos(
         stage: `chaos${runId}`,
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
         maxReceiveCount: options.maxReceiveCount,
+        resultsVisibilityTimeoutSeconds: 2,
         // The check runs once at start, then rarely: the run is about the request path.
         credentialCheckIntervalSeconds: 3600,
         batchSize: 10,
@@ -105,6 +109,10 @@ function functionEnvironment(options: ChaosOptions): Record<string, string> {
     BATCH_CONCURRENCY: String(options.batchConcurrency),
     // Short, so the Secrets Manager outage is felt by calls that need the secret during it.
     CREDENTIALS_CACHE_TTL_SECONDS: "1",
+    // A session is asked about as soon as its (short) token expired, and one run may ask about
+    // every session left open.
+    RECONCILE_AFTER_SECONDS: "0",
+    RECONCILE_MAX_PER_RUN: String(options.requests),
   };
 }
 
@@ -168,6 +176,7 @@ async function drive(
   const disrupting = (async () => {
     const planned = plannedDisruptions(stack, aws, {
       outageMs: options.outageMs,
+      droppedWebhooks: options.droppedWebhooks,
       exhaustionHoldMs: options.exhaustionHoldMs,
       onKeyPair: (apiKey, apiSecret) => keyPairs.push([apiKey, apiSecret]),
     });
@@ -205,7 +214,7 @@ async function drive(
     seededRandom(options.seed + 1),
   );
   await control.flushWebhooks();
-  await sleep(200);
+  const reconciliation = await reconcileUntilNoneDue(stack, aws, options, deadline, progress, started);
   stopFollowing();
 
   // Everything the figures and the leak scan need, read before the stack closes.
@@ -213,6 +222,7 @@ async function drive(
   const deadLetters = aws.sqs.messages(deadLetterQueueUrl);
   const leftInQueue = aws.sqs.messages(requestQueueUrl);
   const tokenCalls = control.requests().filter((r) => r.method === "POST" && r.path === TOKEN_PATH);
+  const statusCalls = control.requests().filter((r) => r.method === "POST" && r.path === STATUS_PATH);
   const webhooks = control.webhooks();
   const logText = output.text();
   const logLines = logText.split("\n").filter((line) => line.trim() !== "");
@@ -226,6 +236,7 @@ async function drive(
     leftInQueue,
     batches: stack.batches,
     tokenCalls,
+    statusCalls,
     webhooks,
     manualResends,
     logLines: logLines.flatMap((line) => parseJsonLine(line)),
@@ -242,6 +253,7 @@ async function drive(
     wallMs: Date.now() - started,
     trafficMs,
     finished,
+    reconciliation,
     injectedFaultShare,
     figures,
     disruptions,
@@ -255,7 +267,35 @@ async function drive(
   };
 }
 
-/** True once the request queue stays empty (nothing visible, in flight or delayed) twice in a row. */
+/**
+ * The end of a run (design.md §4.4): once every token has expired, the reconciler runs until no
+ * session is due, and the results it queues (and the simulator's EXPIRED webhooks its status calls
+ * set off) are published. Then every session must have ended in exactly one final event.
+ */
+async function reconcileUntilNoneDue(
+  stack: LocalStack,
+  aws: LocalAws,
+  options: ChaosOptions,
+  deadline: number,
+  progress: (line: string) => void,
+  started: number,
+): Promise<{ readonly runs: number; readonly finished: boolean }> {
+  await sleep(options.tokenExpirySeconds * 1000 + 1000);
+  for (let runs = 1; runs <= MAX_RECONCILE_RUNS && Date.now() < deadline; runs++) {
+    const run = await stack.runReconciler();
+    await stack.simulator.control.flushWebhooks();
+    await untilQuiet(aws, stack.resources.resultsQueueUrl, deadline);
+    const summary = run.kind === "returned" ? (run.value as { readonly due?: unknown }) : {};
+    progress(`  ${elapsed(started)}  reconciliation run ${runs}: ${JSON.stringify(summary)}`);
+    if (summary.due === 0) return { runs, finished: true };
+  }
+  return { runs: MAX_RECONCILE_RUNS, finished: false };
+}
+
+/** Runs of the reconciler at the end of a chaos run before it counts as unfinished. */
+const MAX_RECONCILE_RUNS = 5;
+
+/** True once the queue stays empty (nothing visible, in flight or delayed) twice in a row. */
 async function untilQuiet(aws: LocalAws, queueUrl: string, deadline: number): Promise<boolean> {
   let quietChecks = 0;
   while (Date.now() < deadline) {

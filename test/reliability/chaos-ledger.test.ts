@@ -65,6 +65,7 @@ function observations(overrides: Partial<ChaosObservations>): ChaosObservations 
     leftInQueue: [],
     batches: [],
     tokenCalls: [],
+    statusCalls: [],
     webhooks: [],
     manualResends: [],
     logLines: [],
@@ -179,5 +180,57 @@ describe("computeFigures", () => {
       }),
     );
     expect(figures.alerts["markid.token-limit-reached"]).toEqual({ firing: 4, resolved: 1, extraFirings: 1 });
+  });
+
+  it("finds a session with no final result, one with two final statuses, a crossed event and an early ask", () => {
+    const created = (requestId: string, scanRef: string) =>
+      event({ type: "verification.session-created", requestId, clientId: `c-${requestId}`, scanRef });
+    const completed = (scanRef: string, fields: Record<string, unknown>, at = "2026-01-01T00:00:00.000Z") =>
+      event({ type: "verification.completed", scanRef, final: true, overall: "APPROVED", ...fields }, at);
+    const statusCall = (scanRef: string, at: number): RecordedRequest => ({
+      ...tokenCall("x", 200),
+      path: "/api/v2/status",
+      body: JSON.stringify({ scanRef }),
+      at,
+    });
+    const figures = computeFigures(
+      observations({
+        published: [
+          created("r1", "s1"),
+          created("r2", "s2"),
+          created("r3", "s3"),
+          created("r4", "s4"),
+          // s1: one final event, by webhook: fine.
+          completed("s1", { clientId: "c-r1", sequence: 1, source: "webhook" }),
+          // s2: a non-final result only: never delivered.
+          completed("s2", { clientId: "c-r2", final: false, sequence: 1 }),
+          // s3: two different final statuses, the second out of order, the first recovered.
+          completed("s3", { clientId: "c-r3", sequence: 2, source: "reconciliation" }),
+          completed("s3", { clientId: "c-r3", sequence: 1, overall: "DENIED" }),
+          // s4: another session's requestId: crossed.
+          completed("s4", { clientId: "c-r4", requestId: "r1", sequence: 1 }, "2026-01-01T00:00:10.000Z"),
+        ],
+        statusCalls: [
+          statusCall("s2", Date.parse("2026-01-01T00:00:05.000Z")),
+          statusCall("s2", Date.parse("2026-01-01T00:00:06.000Z")),
+          // s1's final event was out at 00:00:00: asking at 00:00:05 is asking too late.
+          statusCall("s1", Date.parse("2026-01-01T00:00:05.000Z")),
+          // s4's was out only at 00:00:10.
+          statusCall("s4", Date.parse("2026-01-01T00:00:05.000Z")),
+        ],
+      }),
+    );
+    expect(figures.results).toEqual({
+      sessions: 4,
+      neverDelivered: 1,
+      severalFinalStatuses: 1,
+      crossed: 1,
+      recovered: 1,
+      statusCalls: 4,
+      sessionsAsked: 3,
+      statusCallsPerSessionAsked: 4 / 3,
+      askedAfterFinal: 1,
+      sequenceOutOfOrder: 1,
+    });
   });
 });

@@ -13,7 +13,8 @@ import type {
 /*
  * publish-verification-result (design.md §4.1, §4.4): one queued delivery → at most one published
  * event per (scanRef, final, overall), however many copies arrive, at once or later, by webhook or
- * by reconciliation. Claim → draw a sequence → publish → mark delivered (and final). Anything that
+ * by reconciliation. Claim → draw a sequence (closing a session for the reconciler when final) →
+ * publish → mark delivered. Anything that
  * fails before the event is out gives the record back, and the claim is released, so a redelivery
  * publishes it; SNS and DynamoDB outages cost only delay (the queue keeps the record 14 days).
  */
@@ -85,7 +86,7 @@ function publishResult(
       if (claim === "delivered") return okAsync({ kind: "duplicate", delivery, source: event.source });
       if (claim === "in-progress") return errAsync({ kind: "given-back", reason: "in-progress", delivery });
       return deps.sequence
-        .next(event.scanRef, settings.retentionSeconds)
+        .next(event.scanRef, { retentionSeconds: settings.retentionSeconds, final: event.final })
         .orElse((error) => releasing(givenBack("sequence-failed")(error)))
         .andThen((drawn) => {
           const published = {
@@ -99,7 +100,7 @@ function publishResult(
           return deps.notifier
             .publishEvent(published)
             .orElse((error) => releasing(givenBack("publish-failed")(error)))
-            .andThen(() => afterPublish(event, key, deps, settings))
+            .andThen(() => afterPublish(key, deps, settings))
             .map((warnings): PublishOutcome => ({
               kind: "published",
               result: { ...delivery, source: event.source, sequence: drawn.sequence },
@@ -109,24 +110,14 @@ function publishResult(
     });
 }
 
-/** The writes after the event is out: failures are warnings, never a reason to publish again. */
+/** The write after the event is out: a failure is a warning, never a reason to publish again. */
 function afterPublish(
-  event: PendingCompletedEvent,
   key: string,
   deps: PublishResultDependencies,
   settings: PublishResultSettings,
 ): ResultAsync<readonly PublishWarning[], never> {
-  const marked = deps.deliveries
+  return deps.deliveries
     .markDelivered(key, settings.retentionSeconds)
     .map((): PublishWarning[] => [])
     .orElse((error) => okAsync<PublishWarning[], never>([{ kind: "mark-delivered-failed", error }]));
-  if (!event.final) return marked;
-  return marked.andThen((warnings) =>
-    deps.sequence
-      .markFinal(event.scanRef, settings.retentionSeconds)
-      .map(() => warnings)
-      .orElse((error) =>
-        okAsync<PublishWarning[], never>([...warnings, { kind: "mark-final-failed", error }]),
-      ),
-  );
 }

@@ -52,10 +52,9 @@ export function reportPublishOutcome(messageId: string, outcome: PublishOutcome)
 }
 
 function reportWarning(scanRef: string, warning: PublishWarning): void {
-  const text =
-    warning.kind === "mark-delivered-failed"
-      ? "published but not marked delivered: a later copy would be published again"
-      : "published but not marked final: the reconciler may ask about the session once more";
-  logger.warn(text, { scanRef, error: describeAwsError(warning.error) });
-  count(warning.kind === "mark-delivered-failed" ? "ResultMarkDeliveredFailed" : "ResultMarkFinalFailed");
+  logger.warn("published but not marked delivered: a later copy would be published again", {
+    scanRef,
+    error: describeAwsError(warning.error),
+  });
+  count("ResultMarkDeliveredFailed");
 }

@@ -40,11 +40,9 @@ export type PublishOutcome =
       readonly error: AwsError;
     };
 
-/** Published, but a bookkeeping write after it failed (logged and counted). */
+/** Published, but the bookkeeping write after it failed (logged and counted). */
 export type PublishWarning =
-  /** A later copy of this result would be published again (subscribers dedupe on scanRef and sequence). */
-  | { readonly kind: "mark-delivered-failed"; readonly error: AwsError }
-  /** The reconciler may still ask about the session once; its copy is then a duplicate. */
-  | { readonly kind: "mark-final-failed"; readonly error: AwsError };
+  /** A later copy of this result would be published again (subscribers keep the highest sequence). */
+  { readonly kind: "mark-delivered-failed"; readonly error: AwsError };
 
 export const isAcknowledged = (outcome: PublishOutcome): boolean => outcome.kind !== "given-back";
