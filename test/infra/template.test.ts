@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stateTableDefinition } from "../../lib/aws/state-table";
 import { configShape, parseConfig } from "../../lib/config";
 import { readZipEntries } from "./zip-entries";
 
@@ -483,10 +484,37 @@ describe("data at rest", () => {
     const table = resource("StateTable", "AWS::DynamoDB::Table");
     expect(table.BillingMode).toBe("PAY_PER_REQUEST");
     expect(table.KeySchema).toEqual([{ AttributeName: "pk", KeyType: "HASH" }]);
-    expect(table.AttributeDefinitions).toEqual([{ AttributeName: "pk", AttributeType: "S" }]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  // The local stack and the tests create the table from stateTableDefinition (lib/aws/state-table.ts):
+  // a key or index the code relies on must be the one deployed.
+  it("declares the table's keys and its open-sessions index as lib/aws/state-table.ts does", () => {
+    const table = resource("StateTable", "AWS::DynamoDB::Table");
+    const definition = stateTableDefinition(`markid-serverless-${STAGE}-state`);
+    const byName = (list: unknown) =>
+      [...(list as { AttributeName: string }[])].sort((a, b) =>
+        a.AttributeName.localeCompare(b.AttributeName),
+      );
+    expect(table.TableName).toBe(definition.TableName);
+    expect(table.BillingMode).toBe(definition.BillingMode);
+    expect(table.KeySchema).toEqual(definition.KeySchema);
+    expect(byName(table.AttributeDefinitions)).toEqual(byName(definition.AttributeDefinitions));
+    expect(table.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
+    expect(table.LocalSecondaryIndexes).toBeUndefined();
+    // Spelt out too, so a change on both sides is a decision rather than an accident.
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: "open-sessions",
+        KeySchema: [
+          { AttributeName: "reconcileShard", KeyType: "HASH" },
+          { AttributeName: "reconcileAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ]);
   });
 });
 
