@@ -628,24 +628,55 @@ describe("alarms", () => {
     notifiesAlerts(webhook5xx[0]!);
   });
 
-  it("fires when a request has waited in the queue past the age threshold", () => {
+  it("fires when a request or a result has waited in its queue past the age threshold", () => {
     const age = alarms().filter((a) => a.MetricName === "ApproximateAgeOfOldestMessage");
-    expect(age.map((a) => a.Dimensions)).toEqual([
-      [{ Name: "QueueName", Value: { "Fn::GetAtt": ["RequestQueue", "QueueName"] } }],
-    ]);
-    expect(age[0]!.AlarmActions).toEqual([ref("AlertsTopic")]);
-    expect(age[0]!.Threshold).toBe(900);
+    const queueOf = (a: Record<string, unknown>) => JSON.stringify(a.Dimensions);
+    expect(age.map(queueOf).sort()).toEqual(
+      ["RequestQueue", "ResultsQueue"]
+        .map((queue) =>
+          JSON.stringify([{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }]),
+        )
+        .sort(),
+    );
+    for (const alarm of age) {
+      expect(alarm.Namespace).toBe("AWS/SQS");
+      expect(alarm.AlarmActions).toEqual([ref("AlertsTopic")]);
+      expect(alarm.OKActions).toEqual([ref("AlertsTopic")]);
+      expect(alarm.Threshold).toBe(900);
+    }
   });
 
-  it("fires when the dead-letter queue holds a message", () => {
+  it.each(["RequestDlq", "ResultsDeadLetterQueue"])("fires when %s holds a message", (queue) => {
     const dlq = alarms().filter(
       (a) =>
         a.MetricName === "ApproximateNumberOfMessagesVisible" &&
-        JSON.stringify(a.Dimensions).includes('"RequestDlq"'),
+        JSON.stringify(a.Dimensions) ===
+          JSON.stringify([{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }]),
     );
     expect(dlq).toHaveLength(1);
     expect(dlq[0]!.Namespace).toBe("AWS/SQS");
     notifiesAlerts(dlq[0]!);
+  });
+
+  // Powertools metrics: the namespace and the one default dimension, `service`, that the functions'
+  // environment gives Powertools; a count in any period fires.
+  it.each(["ResultsRecovered", "SessionsGivenUp"])("fires when the reconciler counts %s", (metric) => {
+    const found = alarms().filter((a) => a.MetricName === metric);
+    expect(found).toHaveLength(1);
+    const alarm = found[0]!;
+    const env = environmentOf("ReconcileSessionsLambdaFunction");
+    expect(alarm.Namespace).toBe(env.POWERTOOLS_METRICS_NAMESPACE);
+    expect(alarm.Namespace).toBe("MarkId");
+    expect(alarm.Dimensions).toEqual([{ Name: "service", Value: env.POWERTOOLS_SERVICE_NAME }]);
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe("markid-serverless");
+    expect(alarm.Statistic).toBe("Sum");
+    expect(alarm.TreatMissingData).toBe("notBreaching");
+    expect(alarm.OKActions).toEqual([ref("AlertsTopic")]);
+    notifiesAlerts(alarm);
+  });
+
+  it("names every alarm with the prefix the alerts topic policy admits", () => {
+    for (const alarm of alarms()) expect(alarm.AlarmName).toMatch(new RegExp(`^markid-serverless-${STAGE}-`));
   });
 
   it.each(FUNCTION_IDS)("fires when %s fails", (id) => {
