@@ -1,7 +1,8 @@
 /**
- * The five functions as serverless.yml declares them, for the local runner: names, timeouts and
- * the SQS event source's settings. test/local-stack/functions.test.ts fails when serverless.yml
- * changes one of these values and this file does not follow.
+ * The functions as serverless.yml declares them, for the local runner: names, timeouts, the SQS
+ * event sources' and queues' settings, the schedules and the resource names.
+ * test/local-stack/functions.test.ts (and settings.test.ts) fail when serverless.yml changes one of
+ * these values and this file does not follow.
  */
 export const SERVICE = "markid-serverless";
 
@@ -29,13 +30,6 @@ export const REQUEST_QUEUE_SOURCE = {
   maximumConcurrency: 2,
 } as const;
 
-/** The publishVerificationResult SQS event source mapping (results queue). */
-export const RESULTS_QUEUE_SOURCE = {
-  batchSize: 10,
-  maximumBatchingWindowSeconds: 1,
-  maximumConcurrency: 2,
-} as const;
-
 /** The request queue in serverless.yml (the local stack shortens the visibility timeout). */
 export const REQUEST_QUEUE = {
   visibilityTimeoutSeconds: 190,
@@ -43,15 +37,26 @@ export const REQUEST_QUEUE = {
   maxReceiveCount: 5,
 } as const;
 
-/** The results queue in serverless.yml (the local stack shortens the visibility timeout). */
+/** The publishVerificationResult SQS event source mapping (no concurrency cap: it calls no Mark ID). */
+export const RESULTS_QUEUE_SOURCE = {
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 1,
+} as const;
+
+/** The results queue in serverless.yml. */
 export const RESULTS_QUEUE = {
-  visibilityTimeoutSeconds: 180,
+  visibilityTimeoutSeconds: 190,
   /** serverless.yml's `resultsMaxReceiveCount` param (default stage). */
-  maxReceiveCount: 10,
+  maxReceiveCount: 100,
+  /** The queue's and its DLQ's retention: 14 days. */
+  messageRetentionSeconds: 14 * 24 * 3600,
 } as const;
 
 /** serverless.yml's `credentialCheckSchedule` param: rate(15 minutes). */
 export const CREDENTIAL_CHECK_RATE_SECONDS = 15 * 60;
+
+/** serverless.yml's `reconcileSchedule` param: rate(15 minutes). */
+export const RECONCILE_RATE_SECONDS = 15 * 60;
 
 /** Resource names as serverless.yml builds them for a stage; the `local` stage's params default to these. */
 export function resourceNames(stage: string) {

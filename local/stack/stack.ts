@@ -38,6 +38,7 @@ import { startSqsPoller, type BatchReport, type SqsPoller } from "./sqs-poller";
  */
 export const LOCAL_WEBHOOK_SIGNING_KEY = "markid-local-webhook-signing-key";
 export const WEBHOOK_PATH = "/markid/webhook";
+const LOCAL_RESULTS_POLLERS = 2;
 const HOST = "127.0.0.1";
 
 export interface LocalStack {
@@ -216,7 +217,8 @@ export async function startLocalStack(
       handler: handlers.publishVerificationResult,
       batchSize: RESULTS_QUEUE_SOURCE.batchSize,
       batchingWindowMs: settings.resultsBatchingWindowMs,
-      maxConcurrency: RESULTS_QUEUE_SOURCE.maximumConcurrency,
+      // serverless.yml caps nothing here (the publisher calls no Mark ID); two pollers keep up locally.
+      maxConcurrency: LOCAL_RESULTS_POLLERS,
       receiveWaitSeconds: settings.receiveWaitSeconds,
       onBatch: (report) => {
         resultBatches.push(report);
