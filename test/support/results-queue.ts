@@ -1,5 +1,9 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse } from "aws-lambda";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
 import {
   createPublishVerificationResultHandler,
   type PublishVerificationResultHandler,
@@ -41,7 +45,7 @@ export async function publishQueuedResults(
     const records = messages.map((message) =>
       toSqsRecord(message, stack.resources.resultsQueueArn, stack.aws.region),
     );
-    const reply = (await handler({ Records: records }, lambdaContext(30_000))) as SQSBatchResponse;
+    const reply = await handler({ Records: records }, lambdaContext(30_000));
     const failed = new Set(reply.batchItemFailures.map((failure) => failure.itemIdentifier));
     givenBack += failed.size;
     for (const record of records) {
@@ -51,4 +55,47 @@ export async function publishQueuedResults(
       );
     }
   }
+}
+
+export interface RedeliveringPublisher {
+  /** Pass to publishQueuedResults: the publisher, noting the records it gives back. */
+  readonly handler: PublishVerificationResultHandler;
+  /**
+   * What the results queue's visibility timeout does, at once: the records given back so far are
+   * visible again, so the next publishQueuedResults receives them (their redelivery).
+   */
+  visibilityTimeoutPasses(): Promise<void>;
+}
+
+/**
+ * A publisher (by default a new container's; or `publisher`, e.g. the exported handler) whose
+ * given-back records a test can have redelivered without waiting out the visibility timeout.
+ */
+export function redeliveringPublisher(
+  stack: Stack,
+  publisher: PublishVerificationResultHandler = createPublishVerificationResultHandler(() =>
+    stack.newContainer(),
+  ),
+): RedeliveringPublisher {
+  const givenBack: string[] = [];
+  return {
+    handler: async (event, context) => {
+      const reply = await publisher(event, context);
+      const failed = new Set(reply.batchItemFailures.map((failure) => failure.itemIdentifier));
+      for (const record of event.Records)
+        if (failed.has(record.messageId)) givenBack.push(record.receiptHandle);
+      return reply;
+    },
+    async visibilityTimeoutPasses() {
+      for (const receiptHandle of givenBack.splice(0)) {
+        await stack.sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: stack.resources.resultsQueueUrl,
+            ReceiptHandle: receiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        );
+      }
+    },
+  };
 }
