@@ -264,6 +264,14 @@ describe("payload", () => {
     expect(queueSends()).toBe(sends);
   });
 
+  it("queues a value SQS refuses raw (U+FFFF, U+FFFE) and publishes it as received", async () => {
+    // JSON.stringify leaves these two as they are; SQS refuses a message body holding them.
+    const body = result({ data: { docFirstName: "A\uffffB\ufffeC", docNumber: DOC_NUMBER } });
+    expect(await post(body, signed(body))).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toMatchObject([{ data: { docFirstName: "A\uffffB\ufffeC" } }]);
+  });
+
   it("accepts a body of exactly 256 KB", async () => {
     const base = result();
     const padding = 262_144 - Buffer.byteLength(base) - ',"pad":""'.length;
