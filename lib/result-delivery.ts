@@ -22,7 +22,13 @@ export interface MalformedDelivery {
   readonly problems: readonly string[];
 }
 
-export const serializeDelivery = (delivery: QueuedDelivery): string => JSON.stringify(delivery);
+/**
+ * The queue message's body. SQS refuses a body holding U+FFFE or U+FFFF, which JSON.stringify leaves
+ * as they are (it escapes only control characters and lone surrogates): they are written as JSON
+ * escapes, so a signed body holding one is queued rather than answered 503 on every resend.
+ */
+export const serializeDelivery = (delivery: QueuedDelivery): string =>
+  JSON.stringify(delivery).replace(/[\uFFFE\uFFFF]/gu, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 
 // Only what the publisher decides on is checked; the rest was checked before it was queued.
 // Lazy: built on the first record, not at cold start (bench/cold-init.ts).

@@ -7,12 +7,14 @@ import type { NotificationEvent, VerificationCompletedEvent } from "../../lib/me
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { jsonLines, useOutputCapture } from "../support/output-capture";
+import { publishQueuedResults, redeliveringPublisher } from "../support/results-queue";
 import { useStack } from "../support/stack";
 
 /*
  * What the vendor's platforms send besides the result webhook this handler was first built for
  * (design.md §4.1, markid-api.md §7.2, §12): a result without `final` from an older platform, and
  * signed notifications that are not results. Neither is refused: a 4xx makes Mark ID resend forever.
+ * The webhook queues them; publishQueuedResults runs publish-verification-result over the queue.
  */
 
 const stack = useStack();
@@ -58,13 +60,20 @@ const notificationsFor = (scanRef: string) =>
 describe("a result without final (older platforms)", () => {
   it("iDenfy's documented 2021 callback → 200 and one verification.completed with final true", async () => {
     expect(await post(D21_CALLBACK)).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
     const events = published<VerificationCompletedEvent>("verification.completed").filter(
       (event) => event.scanRef === "scan-ref",
     );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ final: true, overall: "APPROVED", clientId: "123" });
-    // Its resend is a duplicate of the final result, not a second event.
-    expect(await post(D21_CALLBACK)).toEqual({ status: 200, body: { status: "duplicate" } });
+    // Its resend is accepted, and is a duplicate of the final result: not a second event.
+    expect(await post(D21_CALLBACK)).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
+    expect(
+      published<VerificationCompletedEvent>("verification.completed").filter(
+        (event) => event.scanRef === "scan-ref",
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -82,6 +91,7 @@ describe("a signed object that is not a verification result", () => {
       status: 200,
       body: { status: "accepted" },
     });
+    await publishQueuedResults(stack());
     expect(notificationsFor(scanRef)).toEqual([
       {
         type: "markid.notification",
@@ -92,19 +102,33 @@ describe("a signed object that is not a verification result", () => {
         payload,
       },
     ]);
-    // Logged by kind and scanRef only: never the payload or the clientId.
-    const line = jsonLines(logs()).find((entry) => entry["message"]?.toString().includes("notification"));
-    expect(line).toMatchObject({ notificationKind: "document-expiration", scanRef });
-    expect(JSON.stringify(jsonLines(logs()))).not.toContain("client-77");
+    // Logged by kind and scanRef only, by the webhook and by the publisher: never the payload or the clientId.
+    const lines = jsonLines(logs());
+    expect(lines.find((entry) => entry["scanRef"] === scanRef)).toMatchObject({
+      message: "webhook notification: queued",
+      notificationKind: "document-expiration",
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: "markid.notification published",
+        notificationKind: "document-expiration",
+      }),
+    );
+    expect(logs()).not.toContain("client-77");
+    expect(logs()).not.toContain("DOCUMENT_EXPIRES_WITHIN_30_DAYS");
   });
 
   it("without the header, the kind comes from the body's shape", async () => {
     const scanRef = `scan-${randomUUID()}`;
-    await post(
-      JSON.stringify({ scanRef, expirationThreshold: "DOCUMENT_EXPIRED", documentExpiration: "2026-01-01" }),
-    );
-    await post(JSON.stringify({ scanRef, monitoringId: "MX81K2Q9ZD", alert_status: "ALERT" }));
-    await post(JSON.stringify({ scanRef, something: "new" }));
+    const bodies = [
+      { scanRef, expirationThreshold: "DOCUMENT_EXPIRED", documentExpiration: "2026-01-01" },
+      { scanRef, monitoringId: "MX81K2Q9ZD", alert_status: "ALERT" },
+      { scanRef, something: "new" },
+    ];
+    for (const body of bodies) {
+      expect((await post(JSON.stringify(body))).status).toBe(200);
+      await publishQueuedResults(stack()); // one at a time, so they are published in this order
+    }
     expect(notificationsFor(scanRef).map((event) => event.kind)).toEqual([
       "document-expiration",
       "aml-monitoring",
@@ -116,6 +140,7 @@ describe("a signed object that is not a verification result", () => {
     const scanRef = `scan-${randomUUID()}`;
     const body = JSON.stringify({ scanRef, clientId: "c", status: { overall: "APPROVED" } });
     expect((await post(body, { "idenfy-event-type": "VIDEO_CALL_FINISHED" })).status).toBe(200);
+    await publishQueuedResults(stack());
     expect(notificationsFor(scanRef).map((event) => event.kind)).toEqual(["video-call-finished"]);
     expect(
       published<VerificationCompletedEvent>("verification.completed").filter(
@@ -128,6 +153,7 @@ describe("a signed object that is not a verification result", () => {
     const scanRef = `scan-${randomUUID()}`;
     const body = JSON.stringify({ scanRef, clientId: "c", status: { overall: "DENIED" } });
     expect((await post(body, { "Idenfy-Event-Type": "IDENTIFICATION_AUTO_FINISHED" })).status).toBe(200);
+    await publishQueuedResults(stack());
     expect(notificationsFor(scanRef)).toEqual([]);
     expect(
       published<VerificationCompletedEvent>("verification.completed").filter(
@@ -136,14 +162,42 @@ describe("a signed object that is not a verification result", () => {
     ).toMatchObject([{ overall: "DENIED", final: true }]);
   });
 
-  it("is still refused unsigned, and answered 503 when it cannot be published (Mark ID resends)", async () => {
-    const body = JSON.stringify({ scanRef: `scan-${randomUUID()}`, expirationThreshold: "DOCUMENT_EXPIRED" });
+  it("is still refused unsigned, and answered 503 when it cannot be queued (Mark ID resends)", async () => {
+    const scanRef = `scan-${randomUUID()}`;
+    const body = JSON.stringify({ scanRef, expirationThreshold: "DOCUMENT_EXPIRED" });
     const unsigned = await handle(
       webhookEvent(body, { "Idenfy-Event-Type": "DOCUMENT_EXPIRATION" }),
       lambdaContext(10_000),
     );
     expect(unsigned.statusCode).toBe(401);
-    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+    stack().aws.faults.inject({ service: "sqs", operation: "SendMessage", error: "internal" });
     expect((await post(body)).status).toBe(503);
+    await publishQueuedResults(stack());
+    expect(notificationsFor(scanRef)).toEqual([]);
+
+    stack().aws.faults.clear();
+    expect((await post(body)).status).toBe(200);
+    await publishQueuedResults(stack());
+    expect(notificationsFor(scanRef).map((event) => event.kind)).toEqual(["document-expiration"]);
+  });
+
+  it("is accepted while SNS fails, given back by the publisher, and published once SNS recovers", async () => {
+    await publishQueuedResults(stack()); // nothing of earlier tests in the rounds below
+    const publisher = redeliveringPublisher(stack());
+    const scanRef = `scan-${randomUUID()}`;
+    const body = JSON.stringify({ scanRef, monitoringId: "MX81K2Q9ZD", alert_status: "ALERT" });
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+
+    expect(await post(body)).toEqual({ status: 200, body: { status: "accepted" } });
+    expect(await publishQueuedResults(stack(), { handler: publisher.handler })).toEqual({
+      received: 1,
+      givenBack: 1,
+    });
+    expect(notificationsFor(scanRef)).toEqual([]);
+
+    stack().aws.faults.clear();
+    await publisher.visibilityTimeoutPasses();
+    await publishQueuedResults(stack(), { handler: publisher.handler });
+    expect(notificationsFor(scanRef).map((event) => event.kind)).toEqual(["aml-monitoring"]);
   });
 });

@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createVerificationWebhookHandler, type WebhookHandler } from "../../functions/verification-webhook";
+import type { VerificationCompletedEvent } from "../../lib/messages";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
+import { publishQueuedResults, redeliveringPublisher } from "../support/results-queue";
 import { useStack } from "../support/stack";
 
 /*
@@ -37,11 +39,30 @@ const sample = (file: string) =>
   ) as APIGatewayProxyEventV2;
 
 describe("events/ samples", () => {
-  it("http-webhook.json → 200 accepted; http-webhook-base64.json → 200 duplicate (same bytes)", async () => {
+  it("http-webhook.json and http-webhook-base64.json → 200 accepted; one event for both (same bytes)", async () => {
     const plain = await handle(sample("http-webhook.json"), lambdaContext());
     const base64 = await handle(sample("http-webhook-base64.json"), lambdaContext());
     expect([plain.statusCode, plain.body]).toEqual([200, '{"status":"accepted"}']);
-    expect([base64.statusCode, base64.body]).toEqual([200, '{"status":"duplicate"}']);
+    expect([base64.statusCode, base64.body]).toEqual([200, '{"status":"accepted"}']);
+
+    // Both copies may reach the publisher in one batch: the one that loses the claim is given back,
+    // comes again after its visibility timeout, and is then a duplicate.
+    const publisher = redeliveringPublisher(stack());
+    expect((await publishQueuedResults(stack(), { handler: publisher.handler })).received).toBe(2);
+    await publisher.visibilityTimeoutPasses();
+    expect((await publishQueuedResults(stack(), { handler: publisher.handler })).givenBack).toBe(0);
+    const events = stack()
+      .aws.sns.published(stack().resources.eventsTopicArn)
+      .map((message) => JSON.parse(message.message) as VerificationCompletedEvent);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: "verification.completed",
+        scanRef: "5b1e0f7a-2c3d-11ee-9a41-0242ac120002",
+        final: false,
+        overall: "APPROVED",
+        sequence: 1,
+      }),
+    ]);
   });
 
   it("http-webhook-bad-signature.json → 401", async () => {

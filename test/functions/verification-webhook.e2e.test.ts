@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as publisher } from "../../functions/publish-verification-result";
 import { handler } from "../../functions/verification-webhook";
 import { callEndpoint } from "../../lib/markid/endpoint";
 import { tokenEndpoint } from "../../lib/markid/endpoints";
@@ -9,13 +10,16 @@ import { localAwsEnvironment } from "../../local/aws/index";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
+import { publishQueuedResults, redeliveringPublisher } from "../support/results-queue";
 import { STACK_SECRET, useStack } from "../support/stack";
 
 /*
  * End to end: the simulator creates a dummy verification and POSTs its signed result webhook to a
  * tiny HTTP server standing in for API Gateway, which turns it into a payload v2 event for the
  * exported `handler` — configured from the environment exactly as in Lambda (real SDK clients
- * through AWS_ENDPOINT_URL), not from injected dependencies.
+ * through AWS_ENDPOINT_URL), not from injected dependencies. The webhook puts the delivery on the
+ * results queue; the exported publish-verification-result handler, configured the same way, is
+ * then run over the queue (publishQueuedResults, as Lambda's event source would) and publishes to SNS.
  */
 
 const stack = useStack();
@@ -79,6 +83,9 @@ async function dummyVerification(externalRef: string): Promise<string> {
   return token._unsafeUnwrap().scanRef;
 }
 
+/** Lambda's event source over the results queue, with the exported publisher. */
+const publishQueued = () => publishQueuedResults(stack(), { handler: publisher });
+
 function eventsFor(scanRef: string): VerificationCompletedEvent[] {
   return stack()
     .aws.sns.published(stack().resources.eventsTopicArn)
@@ -91,11 +98,13 @@ const deliveriesFor = (scanRef: string) =>
     .simulator.control.webhooks()
     .filter((delivery) => delivery.body.includes(scanRef));
 
-describe("Mark ID → webhook → SNS", () => {
+describe("Mark ID → webhook → results queue → publisher → SNS", () => {
   it("publishes the dummy result the simulator sends, and answers it 200", async () => {
     const scanRef = await dummyVerification("order-e2e-1");
 
     expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([200]);
+    expect(eventsFor(scanRef)).toEqual([]); // on the results queue, not yet published
+    await publishQueued();
     const [event, ...more] = eventsFor(scanRef);
     expect(more).toEqual([]);
     expect(event).toMatchObject({
@@ -105,21 +114,50 @@ describe("Mark ID → webhook → SNS", () => {
       externalRef: "order-e2e-1",
       final: false,
       overall: "APPROVED",
+      source: "webhook",
+      sequence: 1,
     });
   });
 
-  it("is resent by Mark ID after a 503 (SNS failing) and published once SNS recovers", async () => {
-    // Three failed Publish calls: the handler's SDK client tries three times, then gives up.
-    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal", count: 3 });
+  it("accepts the result at once while SNS fails, and publishes it once SNS recovers", async () => {
+    await publishQueued(); // nothing of earlier tests in the rounds below
+    const redelivering = redeliveringPublisher(stack(), publisher);
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
     const scanRef = await dummyVerification("order-e2e-2");
 
-    expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([503, 200]);
-    expect(eventsFor(scanRef)).toHaveLength(1);
+    // SNS is not the webhook's business: no 503, so no resend needed.
+    expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([200]);
+    expect(await publishQueuedResults(stack(), { handler: redelivering.handler })).toEqual({
+      received: 1,
+      givenBack: 1,
+    });
+    expect(eventsFor(scanRef)).toEqual([]);
+
+    stack().aws.faults.clear();
+    await redelivering.visibilityTimeoutPasses();
+    expect(await publishQueuedResults(stack(), { handler: redelivering.handler })).toEqual({
+      received: 1,
+      givenBack: 0,
+    });
+    // Exactly one event (the failed attempt's sequence number is skipped, not reused).
+    expect(eventsFor(scanRef)).toMatchObject([{ scanRef, externalRef: "order-e2e-2", overall: "APPROVED" }]);
   });
 
-  it("logs nothing of the payload: no clientId, signature, key or data value", () => {
+  it("answers 503 when the results queue refuses the delivery, and Mark ID's resend is accepted", async () => {
+    // Three failed SendMessage calls: the handler's SDK client tries three times, then gives up.
+    stack().aws.faults.inject({ service: "sqs", operation: "SendMessage", error: "internal", count: 3 });
+    const scanRef = await dummyVerification("order-e2e-3");
+
+    expect(deliveriesFor(scanRef).map((delivery) => delivery.status)).toEqual([503, 200]);
+    await publishQueued();
+    expect(eventsFor(scanRef)).toMatchObject([{ scanRef, externalRef: "order-e2e-3" }]);
+  });
+
+  it("logs nothing of the payload, the publisher's lines included: no clientId, signature, key or data value", async () => {
+    await publishQueued(); // anything still queued is published inside the captured output
     const output = logs();
     expect(output).toContain("webhook accepted");
+    expect(output).toContain("verification.completed published");
     const deliveries = stack().simulator.control.webhooks();
     expect(deliveries.length).toBeGreaterThan(0);
     const dataValues = deliveries.flatMap((delivery) => {

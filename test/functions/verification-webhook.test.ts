@@ -8,12 +8,15 @@ import type { VerificationCompletedEvent } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
+import { publishQueuedResults, redeliveringPublisher } from "../support/results-queue";
 import { useStack } from "../support/stack";
 import { jsonLines, useOutputCapture } from "../support/output-capture";
 
 /*
- * The webhook handler over real HTTP: local Secrets Manager, SNS and DynamoDB through the real SDK
- * clients. The peer fixture (signed by someone else with "TestingKey") is used byte for byte.
+ * The webhook handler over real HTTP: local Secrets Manager and the results queue (SQS) through the
+ * real SDK clients; what it queued is then run through publish-verification-result
+ * (publishQueuedResults, as Lambda's event source would) to SNS and DynamoDB. The peer fixture
+ * (signed by someone else with "TestingKey") is used byte for byte.
  */
 
 const stack = useStack();
@@ -93,6 +96,11 @@ function eventsFor(scanRef: string): VerificationCompletedEvent[] {
   return completedEvents().filter((event) => event.scanRef === scanRef);
 }
 
+/** SendMessage calls the local SQS received: what the webhook tried to put on the results queue. */
+const queueSends = () => stack().aws.calls("sqs", "SendMessage");
+
+const scanRefOf = (body: string) => (JSON.parse(body) as { scanRef: string }).scanRef;
+
 async function post(
   body: string | Uint8Array,
   headers: Record<string, string>,
@@ -110,6 +118,8 @@ describe("the peer fixture, as is", () => {
     const reply = await post(PEER_BODY, { "Idenfy-Signature": PEER_SIGNATURE });
 
     expect(reply).toEqual({ status: 200, body: { status: "accepted" } });
+    expect(eventsFor("scan-ref")).toEqual([]); // queued, not yet published
+    await publishQueuedResults(stack());
     const [event, ...more] = eventsFor("scan-ref");
     expect(more).toEqual([]);
     expect(event).toMatchObject({
@@ -125,7 +135,10 @@ describe("the peer fixture, as is", () => {
       autoFace: "FACE_MATCH",
       manualDocument: "DOC_VALIDATED",
       manualFace: "FACE_MATCH",
+      source: "webhook",
+      sequence: 1,
     });
+    expect(Number.isNaN(Date.parse(event?.receivedAt ?? ""))).toBe(false);
     // Placeholder values elsewhere are kept, not refused.
     expect(event?.data).toMatchObject({ docFirstName: "FIRST-NAME-EXAMPLE", docExpiry: "YYYY-MM-DD" });
     const published = stack()
@@ -134,20 +147,24 @@ describe("the peer fixture, as is", () => {
     expect(published[0]?.messageAttributes.type).toMatchObject({ stringValue: "verification.completed" });
   });
 
-  it("is a duplicate when delivered again: 200, no second event", async () => {
+  it("is accepted again when delivered again, and the publisher publishes no second event", async () => {
     const reply = await post(PEER_BODY, { "Idenfy-Signature": PEER_SIGNATURE });
-    expect(reply).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(reply).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
     expect(eventsFor("scan-ref")).toHaveLength(1);
   });
 
   it("is the same delivery when API Gateway hands it over base64-encoded", async () => {
     const reply = await post(PEER_BODY, { "Idenfy-Signature": PEER_SIGNATURE }, { base64: true });
-    expect(reply).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(reply).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
     expect(eventsFor("scan-ref")).toHaveLength(1);
   });
 
-  it("is refused with 401 after any one byte changes, and nothing is published", async () => {
+  it("is refused with 401 after any one byte changes, and nothing is queued or published", async () => {
+    await publishQueuedResults(stack());
     const before = completedEvents().length;
+    const sends = queueSends();
     for (const index of [0, 100, 1500, PEER_BODY.length - 2]) {
       const tampered = Buffer.from(PEER_BODY);
       tampered[index] = tampered[index]! ^ 0x01;
@@ -156,6 +173,8 @@ describe("the peer fixture, as is", () => {
         body: { error: "invalid signature" },
       });
     }
+    expect(queueSends()).toBe(sends);
+    await publishQueuedResults(stack());
     expect(completedEvents()).toHaveLength(before);
   });
 
@@ -195,23 +214,25 @@ describe("signature header", () => {
     ["not hex", { "Idenfy-Signature": "not-a-signature" }],
     ["another body's", { "Idenfy-Signature": signWebhookBody("{}", PEER_KEY) }],
     ["another key's", { "Idenfy-Signature": signWebhookBody("x", "other-key") }],
-  ])("%s → 401, nothing published", async (_name, headers: Record<string, string>) => {
+  ])("%s → 401, nothing queued or published", async (_name, headers: Record<string, string>) => {
     const body = result();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    const sends = queueSends();
     expect(await post(body, headers)).toEqual({ status: 401, body: { error: "invalid signature" } });
-    expect(eventsFor(scanRef)).toEqual([]);
+    expect(queueSends()).toBe(sends);
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toEqual([]);
   });
 });
 
 describe("payload", () => {
   it("accepts a base64-encoded delivery of a new result", async () => {
     const body = result();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
     expect(await post(body, signed(body), { base64: true })).toEqual({
       status: 200,
       body: { status: "accepted" },
     });
-    expect(eventsFor(scanRef)).toHaveLength(1);
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toHaveLength(1);
   });
 
   it.each([
@@ -220,21 +241,35 @@ describe("payload", () => {
     ["no scanRef", result({ scanRef: undefined })],
     ["no clientId", result({ clientId: undefined })],
     ["no status.overall", result({ status: { fraudTags: [] } })],
-  ])("%s, correctly signed → 400, nothing published", async (_name, body) => {
+  ])("%s, correctly signed → 400, nothing queued or published", async (_name, body) => {
+    await publishQueuedResults(stack());
     const before = completedEvents().length;
+    const sends = queueSends();
     expect(await post(body, signed(body))).toEqual({ status: 400, body: { error: "malformed payload" } });
+    expect(queueSends()).toBe(sends);
+    await publishQueuedResults(stack());
     expect(completedEvents()).toHaveLength(before);
   });
 
   it("refuses a body over 256 KB with 413, as text or base64, before reading the key", async () => {
     const big = `{"pad":"${"x".repeat(262_144)}"}`;
     const reads = stack().aws.calls("secretsmanager", "GetSecretValue");
+    const sends = queueSends();
     expect(await post(big, signed(big))).toEqual({ status: 413, body: { error: "payload too large" } });
     expect(await post(big, signed(big), { base64: true })).toEqual({
       status: 413,
       body: { error: "payload too large" },
     });
     expect(stack().aws.calls("secretsmanager", "GetSecretValue")).toBe(reads);
+    expect(queueSends()).toBe(sends);
+  });
+
+  it("queues a value SQS refuses raw (U+FFFF, U+FFFE) and publishes it as received", async () => {
+    // JSON.stringify leaves these two as they are; SQS refuses a message body holding them.
+    const body = result({ data: { docFirstName: "A\uffffB\ufffeC", docNumber: DOC_NUMBER } });
+    expect(await post(body, signed(body))).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toMatchObject([{ data: { docFirstName: "A\uffffB\ufffeC" } }]);
   });
 
   it("accepts a body of exactly 256 KB", async () => {
@@ -251,33 +286,63 @@ describe("failures of what records the result", () => {
     const fresh = handlerFor(container()); // nothing cached yet
     stack().aws.faults.inject({ service: "secretsmanager", operation: "GetSecretValue", error: "internal" });
     const body = result();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    const sends = queueSends();
 
     expect(await post(body, signed(body), { handler: fresh })).toEqual({
       status: 503,
       body: { error: "temporarily unavailable" },
     });
-    expect(eventsFor(scanRef)).toEqual([]);
+    expect(queueSends()).toBe(sends);
 
     stack().aws.faults.clear();
     expect((await post(body, signed(body), { handler: fresh })).body).toEqual({ status: "accepted" });
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toHaveLength(1);
   });
 
-  it("answers 503 when SNS fails, does not mark the delivery, and publishes its resend", async () => {
+  it("answers 503 when the results queue refuses the delivery, and accepts its resend", async () => {
     const body = result();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
-    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+    stack().aws.faults.inject({ service: "sqs", operation: "SendMessage", error: "internal" });
 
     expect(await post(body, signed(body))).toEqual({
       status: 503,
       body: { error: "temporarily unavailable" },
     });
-    expect(eventsFor(scanRef)).toEqual([]);
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toEqual([]);
 
     stack().aws.faults.clear();
     expect(await post(body, signed(body))).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack());
+    expect(eventsFor(scanRefOf(body))).toHaveLength(1);
+  });
+
+  it("accepts at once while SNS fails; the publisher gives the record back and publishes it once SNS recovers", async () => {
+    await publishQueuedResults(stack()); // what earlier tests left queued, so the rounds below are this test's
+    const publisher = redeliveringPublisher(stack());
+    const body = result();
+    const scanRef = scanRefOf(body);
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+
+    expect(await post(body, signed(body))).toEqual({ status: 200, body: { status: "accepted" } });
+    expect(await publishQueuedResults(stack(), { handler: publisher.handler })).toEqual({
+      received: 1,
+      givenBack: 1,
+    });
+    expect(eventsFor(scanRef)).toEqual([]);
+
+    stack().aws.faults.clear();
+    await publisher.visibilityTimeoutPasses();
+    expect(await publishQueuedResults(stack(), { handler: publisher.handler })).toEqual({
+      received: 1,
+      givenBack: 0,
+    });
     expect(eventsFor(scanRef)).toHaveLength(1);
-    expect((await post(body, signed(body))).body).toEqual({ status: "duplicate" });
+
+    // A later copy of the same result is accepted too, and is not published again.
+    expect(await post(body, signed(body))).toEqual({ status: 200, body: { status: "accepted" } });
+    await publishQueuedResults(stack(), { handler: publisher.handler });
+    expect(eventsFor(scanRef)).toHaveLength(1);
   });
 });
 
@@ -320,7 +385,7 @@ describe("signing-key rotation", () => {
 describe("what the handler logs", () => {
   it("carries the API Gateway request id as correlation id, and the outcome's metrics", async () => {
     const body = result();
-    const scanRef = (JSON.parse(body) as { scanRef: string }).scanRef;
+    const scanRef = scanRefOf(body);
     await handle(webhookEvent(body, signed(body), { requestId: "apigw-correlation-42" }), lambdaContext());
 
     const lines = jsonLines(logs());
@@ -340,9 +405,12 @@ describe("what the handler logs", () => {
     );
   });
 
-  it("never contains a key, a signature, a clientId or a data value", () => {
+  it("never contains a key, a signature, a clientId or a data value, the publisher's lines included", async () => {
+    await publishQueuedResults(stack()); // what is still queued, inside the captured output
     const output = logs();
-    expect(output.length).toBeGreaterThan(0);
+    expect(output).toContain("webhook accepted");
+    expect(output).toContain("verification.completed published");
+    expect(output).toContain("result already published: duplicate acknowledged");
     const forbidden = [
       PEER_KEY,
       "signing-key-before",
