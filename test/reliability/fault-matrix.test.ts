@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord, ScheduledEvent } from "aws-lambda";
 import { readFile, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCheckCredentialsHandler } from "../../functions/check-credentials";
 import { createHandler } from "../../functions/start-verification";
 import { createVerificationWebhookHandler } from "../../functions/verification-webhook";
@@ -20,7 +20,11 @@ import type { FaultSpec } from "../../local/simulator/index";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
-import { publishQueuedResults } from "../support/results-queue";
+import {
+  publishQueuedResults,
+  redeliveringPublisher,
+  type RedeliveringPublisher,
+} from "../support/results-queue";
 import { resetStack, STACK_SECRET, useStack } from "../support/stack";
 import {
   describeCheck,
@@ -66,6 +70,10 @@ const stack = useStack({
 });
 // The handlers' log lines stay out of the terminal; the table is printed with console.log.
 useOutputCapture();
+let publisher: RedeliveringPublisher;
+beforeAll(() => {
+  publisher = redeliveringPublisher(stack());
+});
 
 const SCHEDULE = JSON.parse(
   readFileSync(new URL("../../events/schedule-check-credentials.json", import.meta.url), "utf8"),
@@ -449,10 +457,14 @@ interface DeliveryObservation {
   readonly completed: number;
 }
 
-/** Runs publish-verification-result over what the results queue holds: how many events it published. */
+/**
+ * Runs publish-verification-result over what the results queue holds (records it gave back
+ * earlier first made visible again, as their visibility timeout would): how many events it published.
+ */
 async function publishPending(): Promise<{ readonly completed: number }> {
   const before = completedCount();
-  await publishQueuedResults(stack());
+  await publisher.visibilityTimeoutPasses();
+  await publishQueuedResults(stack(), { handler: publisher.handler });
   return { completed: completedCount() - before };
 }
 
