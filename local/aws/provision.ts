@@ -174,9 +174,13 @@ async function createQueues(
       maxReceiveCount: config.maxReceiveCount ?? 3,
     }),
   });
-  const resultsDeadLetterQueueUrl = await createQueue(client, config.resultsDeadLetterQueueName, {});
+  // 1 MiB as serverless.yml: a queued delivery wraps a webhook body of up to 256 KB.
+  const resultsDeadLetterQueueUrl = await createQueue(client, config.resultsDeadLetterQueueName, {
+    MaximumMessageSize: RESULTS_MAXIMUM_MESSAGE_SIZE,
+  });
   const resultsDeadLetterQueueArn = await queueArn(client, resultsDeadLetterQueueUrl);
   const resultsQueueUrl = await createQueue(client, config.resultsQueueName, {
+    MaximumMessageSize: RESULTS_MAXIMUM_MESSAGE_SIZE,
     VisibilityTimeout: String(config.resultsVisibilityTimeoutSeconds ?? 30),
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: resultsDeadLetterQueueArn,
@@ -194,6 +198,8 @@ async function createQueues(
     resultsDeadLetterQueueArn,
   };
 }
+
+const RESULTS_MAXIMUM_MESSAGE_SIZE = "1048576";
 
 /** CreateQueue, or — when the queue exists with other attributes — SetQueueAttributes on it. */
 async function createQueue(

@@ -123,6 +123,29 @@ describe("durable intake: the results queue, and nothing else", () => {
     expect(stack().aws.calls("dynamodb", "PutItem") + stack().aws.calls("dynamodb", "GetItem")).toBe(0);
   });
 
+  it("queues a signed body at the size limit, whose delivery is larger than SQS's default 256 KiB", async () => {
+    const deps = flowDependencies();
+    const scanRef = `scan-${randomUUID()}`;
+    // A result whose data fills the limit: its queued delivery adds the event's fields around it.
+    const skeleton = JSON.stringify({
+      clientId: "c",
+      scanRef,
+      final: true,
+      status: { overall: "APPROVED" },
+      data: { note: "" },
+    });
+    const body = skeleton.replace(
+      '"note":""',
+      `"note":"${"x".repeat(SETTINGS.maxBodyBytes - skeleton.length)}"`,
+    );
+    expect(Buffer.byteLength(body)).toBe(SETTINGS.maxBodyBytes);
+
+    expect(await run({ body, headers: { [HEADER]: signWebhookBody(body, KEY) } }, deps)).toMatchObject({
+      kind: "accepted",
+    });
+    expect(await queuedFor(scanRef)).toHaveLength(1);
+  });
+
   it("is unavailable (503, Mark ID resends) when the queue refuses the delivery", async () => {
     const deps = flowDependencies();
     const { body, headers } = delivery();
