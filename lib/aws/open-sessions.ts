@@ -17,7 +17,7 @@ import {
  *
  *   start-verification --track--> open, due at tokenExpiry + RECONCILE_AFTER_SECONDS
  *   reconciler --claimAsk--> open, due again one interval later (so a concurrent run skips it)
- *   publisher --markFinal (result-sequence.ts)--> closed: final result published
+ *   publisher --next, final (result-sequence.ts)--> closed: final result on its way out
  *   reconciler --giveUp--> closed: still in progress RECONCILE_GIVE_UP_SECONDS after expiry
  *
  * Keyed by scanRef, not requestId: the publisher knows only the scanRef of a webhook's result.
