@@ -1,3 +1,4 @@
+import { RECONCILER_RATE_SHARE } from "../lib/resilience/rate-limiter";
 import { percent, type FigureResult } from "./report";
 import { requestBody, startStartVerificationBench, type Container } from "./support/start-verification";
 
@@ -6,10 +7,11 @@ import { requestBody, startStartVerificationBench, type Container } from "./supp
  * that limit: two containers (MARKID_MAX_CONTAINERS, the queue's maximum concurrency) each run
  * the real handler over batches of 10 taken from one shared backlog, as the SQS event source
  * would hand them out, until it is empty; a record given back goes to the end of the backlog, as
- * a redelivery would. Goal: tokens created at ≥ 95 % of the limit, and zero 429s.
+ * a redelivery would. Goal: tokens created at ≥ 95 % of the consumers' part of the limit (all of
+ * it but the reconciler's share, RECONCILER_RATE_SHARE), and zero 429s.
  *
  * Scaled up from Mark ID's 10,000 requests per hour (2.8/s) to 90,000 (25/s), so the figure
- * drains its backlog in ~15 s instead of ~2.5 min; each container's limiter takes half, as
+ * drains its backlog in ~15 s instead of ~2.5 min; each container's limiter takes half of that part, as
  * deployed. The rate is measured at the simulator, from its request log: (tokens − 1) over the
  * time from the first token request to the last.
  */
@@ -17,6 +19,8 @@ import { requestBody, startStartVerificationBench, type Container } from "./supp
 const GOAL = 0.95;
 const LIMIT_PER_HOUR = 90_000;
 const LIMIT_PER_SECOND = LIMIT_PER_HOUR / 3600;
+/** What the queue consumers may use: the rest is kept for the reconciler (lib/resilience/rate-limiter.ts). */
+const CONSUMERS_PER_SECOND = LIMIT_PER_SECOND * (1 - RECONCILER_RATE_SHARE);
 const CONTAINERS = 2;
 const BACKLOG = 375;
 const BATCH_SIZE = 10;
@@ -61,16 +65,16 @@ export async function run(): Promise<FigureResult[]> {
     const last = created.at(-1)?.at ?? 0;
     const ratePerSecond =
       created.length > 1 && last > first ? ((created.length - 1) * 1000) / (last - first) : 0;
-    const fraction = ratePerSecond / LIMIT_PER_SECOND;
+    const fraction = ratePerSecond / CONSUMERS_PER_SECOND;
     return [
       {
-        figure: "backlog drain rate vs the partner rate limit",
+        figure: "backlog drain rate vs the consumers' part of the partner rate limit",
         measured: percent(fraction),
         goal: `≥ ${percent(GOAL, 0)}`,
         verdict: fraction >= GOAL && tooMany === 0 ? "pass" : "miss",
         detail:
           `${created.length} tokens in ${((last - first) / 1000).toFixed(1)} s = ${ratePerSecond.toFixed(2)}/s against ` +
-          `${LIMIT_PER_SECOND.toFixed(2)}/s (${LIMIT_PER_HOUR.toLocaleString("en")}/h, simulator enforcing it), ` +
+          `${CONSUMERS_PER_SECOND.toFixed(2)}/s (${percent(1 - RECONCILER_RATE_SHARE, 0)} of ${LIMIT_PER_HOUR.toLocaleString("en")}/h, simulator enforcing the whole), ` +
           `${CONTAINERS} containers, batches of ${BATCH_SIZE}, ${invocations} invocations, ${givenBack} records given back`,
       },
       {

@@ -61,13 +61,42 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 }
 
-/** This container's share: the account's hourly limit spread over the containers that may run at once. */
+/**
+ * The share of the account's rate kept for the reconciler's status calls (design.md §4.4); the
+ * request consumers' containers split the rest (rateLimiterFromConfig). Two limiters that each
+ * keep to their share keep the deployment under MARKID_RATE_LIMIT_PER_HOUR by construction, however
+ * busy the queue is while a reconciliation runs. 10 %: at the default 10,000/h the reconciler may
+ * make 1,000 calls an hour, while a run every 15 minutes makes at most RECONCILE_MAX_PER_RUN (100),
+ * 400 an hour; the queue keeps 9,000/h for tokens. Assumes one reconciliation runs at a time.
+ */
+export const RECONCILER_RATE_SHARE = 0.1;
+
+/** Status calls a run makes back to back before the spacing starts: a run of a few sessions is not slowed. */
+const RECONCILER_BURST = 10;
+
+/** This container's share: the consumers' part of the hourly limit spread over the containers that may run at once. */
 export function rateLimiterFromConfig(
   config: Pick<Config, "MARKID_RATE_LIMIT_PER_HOUR" | "MARKID_MAX_CONTAINERS">,
   overrides: Omit<RateLimiterOptions, "ratePerSecond"> = {},
 ): RateLimiter {
   return createRateLimiter({
     ...overrides,
-    ratePerSecond: config.MARKID_RATE_LIMIT_PER_HOUR / 3600 / config.MARKID_MAX_CONTAINERS,
+    ratePerSecond:
+      (config.MARKID_RATE_LIMIT_PER_HOUR * (1 - RECONCILER_RATE_SHARE)) / 3600 / config.MARKID_MAX_CONTAINERS,
   });
+}
+
+/**
+ * The reconciler's limiter: RECONCILER_RATE_SHARE of the hourly limit, with a burst. The burst comes
+ * out of the hour's share (in any hour the bucket grants at most burst + rate × 3600 calls), so
+ * the share holds with it. At the default 10,000/h: 10 calls at once, then one every 3.6 s, so a
+ * full run of 100 takes about 5.5 minutes of waiting (10 + 90 × 3.64 s) and one of 10 none.
+ */
+export function reconcilerRateLimiter(
+  config: Pick<Config, "MARKID_RATE_LIMIT_PER_HOUR">,
+  overrides: Omit<RateLimiterOptions, "ratePerSecond" | "burst"> = {},
+): RateLimiter {
+  const perHour = config.MARKID_RATE_LIMIT_PER_HOUR * RECONCILER_RATE_SHARE;
+  const burst = Math.min(RECONCILER_BURST, perHour / 2);
+  return createRateLimiter({ ...overrides, burst, ratePerSecond: (perHour - burst) / 3600 });
 }

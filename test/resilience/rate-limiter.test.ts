@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createRateLimiter, rateLimiterFromConfig } from "../../lib/resilience/rate-limiter";
+import {
+  createRateLimiter,
+  rateLimiterFromConfig,
+  reconcilerRateLimiter,
+  RECONCILER_RATE_SHARE,
+  type RateLimiter,
+} from "../../lib/resilience/rate-limiter";
 
 /** A clock that only moves when someone sleeps: sleeps resolve in wake-up order. */
 function fakeClock(start = 1_000_000) {
@@ -92,14 +98,51 @@ describe("rate limiter", () => {
     }
   });
 
-  it("gives each container its share of the hourly limit", async () => {
+  it("gives each consumer container its share of the hourly limit, less the reconciler's share", async () => {
     const clock = fakeClock();
     const limiter = rateLimiterFromConfig(
-      { MARKID_RATE_LIMIT_PER_HOUR: 7_200, MARKID_MAX_CONTAINERS: 2 },
+      { MARKID_RATE_LIMIT_PER_HOUR: 8_000, MARKID_MAX_CONTAINERS: 2 },
       { now: clock.now, sleep: clock.sleep },
     );
     await limiter.acquire(Number.POSITIVE_INFINITY);
     await limiter.acquire(Number.POSITIVE_INFINITY);
-    expect(clock.sleeps).toEqual([1_000]); // 7200/h over 2 containers = 1 per second each
+    expect(clock.sleeps).toEqual([1_000]); // 90 % of 8000/h over 2 containers = 1 per second each
+  });
+});
+
+describe("the reconciler's limiter", () => {
+  it("lets a small run through at once, then spaces calls to its share of the hourly limit", async () => {
+    const clock = fakeClock();
+    const limiter = reconcilerRateLimiter(
+      { MARKID_RATE_LIMIT_PER_HOUR: 10_000 },
+      { now: clock.now, sleep: clock.sleep },
+    );
+    for (let i = 0; i < 10; i += 1) expect(await limiter.acquire(clock.now())).toBe(true);
+    expect(clock.sleeps).toEqual([]);
+    expect(await limiter.acquire(Number.POSITIVE_INFINITY)).toBe(true);
+    expect(clock.sleeps).toEqual([3_637]); // (1000 − 10 burst) per hour
+  });
+
+  it("with the consumers' limiters, keeps the deployment under the configured rate in any hour", async () => {
+    const config = { MARKID_RATE_LIMIT_PER_HOUR: 10_000, MARKID_MAX_CONTAINERS: 3 };
+    const HOUR = 3_600_000;
+    const grantedWithinHour = async (limiter: (c: ReturnType<typeof fakeClock>) => RateLimiter) => {
+      const clock = fakeClock();
+      const end = clock.now() + HOUR;
+      const instance = limiter(clock);
+      let granted = 0;
+      while (await instance.acquire(end)) granted += 1;
+      return granted;
+    };
+    const consumer = await grantedWithinHour((clock) =>
+      rateLimiterFromConfig(config, { now: clock.now, sleep: clock.sleep }),
+    );
+    const reconciler = await grantedWithinHour((clock) =>
+      reconcilerRateLimiter(config, { now: clock.now, sleep: clock.sleep }),
+    );
+    expect(reconciler).toBeLessThanOrEqual(10_000 * RECONCILER_RATE_SHARE);
+    // Each consumer bucket starts with its one token: at most one call per container above the share.
+    expect(consumer * 3 + reconciler).toBeLessThanOrEqual(10_000 + 3);
+    expect(reconciler).toBeGreaterThan(990);
   });
 });
