@@ -22,7 +22,9 @@ export type CountedMetric =
   | "ResultsRecovered"
   | "ResultGivenBack"
   | "ResultMarkDeliveredFailed"
-  | "CredentialCheck";
+  | "CredentialCheck"
+  | "ReconcileStatusCalls"
+  | "SessionsGivenUp";
 
 /**
  * Counts one occurrence. A dimension (identifier, action, alert type) goes into its own

@@ -19,7 +19,7 @@ import { createResultSequence, type ResultSequence } from "../aws/result-sequenc
 import { createOpenSessionStore, type OpenSessionStore } from "../aws/open-sessions";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
-import { rateLimiterFromConfig, type RateLimiter } from "../resilience/rate-limiter";
+import { rateLimiterFromConfig, reconcilerRateLimiter, type RateLimiter } from "../resilience/rate-limiter";
 import {
   retryBudgetFromConfig,
   retrySettingsFromConfig,
@@ -166,7 +166,8 @@ export function createDependencies(config: Config, overrides: DependencyOverride
 /*
  * What each deployed function builds from its environment: only the parts its flow uses, so its
  * bundle carries, and its cold init runs, nothing else (the webhook calls no Mark ID endpoint and
- * keeps no session; the credential check keeps no session or delivery).
+ * keeps no session; the credential check keeps no session or delivery; the reconciler keeps no
+ * session or delivery and publishes no event).
  */
 
 export function startVerificationDependencies() {
@@ -205,6 +206,20 @@ export function checkCredentialsDependencies() {
   return {
     ...parts,
     ...markIdCalls(parts, {}),
+    alerter: alerterOf(parts, notifierOf(parts), createAlertStateStore({ table })),
+  };
+}
+
+export function reconcileSessionsDependencies() {
+  const config = loadConfig();
+  const parts = base(config, {});
+  const table = tableOf(parts);
+  return {
+    ...parts,
+    // Its own share of the account's rate, apart from the queue consumers' (rate-limiter.ts).
+    ...markIdCalls(parts, { limiter: reconcilerRateLimiter(config) }),
+    openSessions: createOpenSessionStore({ table }),
+    resultsQueue: resultsQueueOf(parts, {}),
     alerter: alerterOf(parts, notifierOf(parts), createAlertStateStore({ table })),
   };
 }
