@@ -140,7 +140,7 @@ export interface RunScope {
   readonly observer: ReconcileObserver;
 }
 
-export interface RunSettings {
+interface RunSettings {
   readonly remainingTimeMs: () => number;
   readonly startMarginMs: number;
   readonly safetyMarginMs: number;
