@@ -149,8 +149,14 @@ function toOpenSession(item: Record<string, unknown>): OpenSession[] {
   const key = item["pk"];
   const prefix = stateKey("scan", "");
   if (typeof key !== "string" || !key.startsWith(prefix)) return [];
-  const number = (name: string) => (typeof item[name] === "number" ? (item[name] as number) : 0);
-  const text = (name: string) => (typeof item[name] === "string" ? (item[name] as string) : "");
+  const number = (name: string) => {
+    const value = item[name];
+    return typeof value === "number" ? value : 0;
+  };
+  const text = (name: string) => {
+    const value = item[name];
+    return typeof value === "string" ? value : "";
+  };
   return [
     {
       scanRef: key.slice(prefix.length),
