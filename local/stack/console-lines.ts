@@ -64,8 +64,11 @@ export function describeHttp(report: HttpRequestReport): string {
   return `http   ${report.method} ${report.path} → ${report.status} (${report.durationMs} ms)${problem}`;
 }
 
-export function describeScheduleRun(invocation: Invocation<unknown>): string {
-  const head = `timer  checkCredentials (${invocation.durationMs} ms)`;
+export function describeScheduleRun(
+  invocation: Invocation<unknown>,
+  functionName = "checkCredentials",
+): string {
+  const head = `timer  ${functionName} (${invocation.durationMs} ms)`;
   switch (invocation.kind) {
     case "returned":
       return `${head} → ${describeSummary(invocation.value)}`;

@@ -14,6 +14,7 @@ export interface Handlers {
   readonly verificationWebhook: HttpApiHandler;
   readonly checkCredentials: ScheduleHandler;
   readonly publishVerificationResult: SqsHandler;
+  readonly reconcileSessions: ScheduleHandler;
 }
 
 let loadedFor: string | undefined;
@@ -33,16 +34,18 @@ export async function loadHandlers(environment: Readonly<Record<string, string>>
     );
   }
   loadedFor = fingerprint;
-  const [start, webhook, check, publish] = await Promise.all([
+  const [start, webhook, check, publish, reconcile] = await Promise.all([
     import("../../functions/start-verification"),
     import("../../functions/verification-webhook"),
     import("../../functions/check-credentials"),
     import("../../functions/publish-verification-result"),
+    import("../../functions/reconcile-sessions"),
   ]);
   return {
     startVerification: start.handler,
     verificationWebhook: webhook.handler,
     checkCredentials: check.handler,
     publishVerificationResult: publish.handler,
+    reconcileSessions: reconcile.handler,
   };
 }

@@ -26,6 +26,8 @@ export interface LocalStackSettings {
   readonly resultsBatchingWindowMs: number;
   /** The credential check runs once at start, then at this interval (serverless.yml: 15 minutes). */
   readonly credentialCheckIntervalSeconds: number;
+  /** The reconciler runs once at start, then at this interval (serverless.yml: 15 minutes). */
+  readonly reconcileIntervalSeconds: number;
   readonly batchSize: number;
   readonly batchingWindowMs: number;
   /** Invocations of startVerification at once, like the event source's maximumConcurrency. */
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: LocalStackSettings = {
   resultsVisibilityTimeoutSeconds: 5,
   resultsBatchingWindowMs: 100,
   credentialCheckIntervalSeconds: 60,
+  reconcileIntervalSeconds: 60,
   batchSize: REQUEST_QUEUE_SOURCE.batchSize,
   batchingWindowMs: REQUEST_QUEUE_SOURCE.maximumBatchingWindowSeconds * 1000,
   maxConcurrency: REQUEST_QUEUE_SOURCE.maximumConcurrency,
@@ -80,6 +83,7 @@ const environmentSchema = z.object({
   LOCAL_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
   LOCAL_MAX_CONCURRENCY: positiveInt.max(100).optional(),
   CREDENTIAL_CHECK_INTERVAL_SECONDS: positiveInt.optional(),
+  RECONCILE_INTERVAL_SECONDS: positiveInt.optional(),
   SIMULATOR_TOKEN_BALANCE: z.coerce.number().int().min(0).optional(),
   LOCAL_SAMPLE_REQUEST: z.enum(["true", "false"]).optional(),
 });
@@ -123,6 +127,7 @@ export function settingsFromEnvironment(
       maxReceiveCount: e.LOCAL_MAX_RECEIVE_COUNT ?? d.maxReceiveCount,
       maxConcurrency: e.LOCAL_MAX_CONCURRENCY ?? d.maxConcurrency,
       credentialCheckIntervalSeconds: e.CREDENTIAL_CHECK_INTERVAL_SECONDS ?? d.credentialCheckIntervalSeconds,
+      reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS ?? d.reconcileIntervalSeconds,
       tokenBalance: e.SIMULATOR_TOKEN_BALANCE ?? d.tokenBalance,
     },
   };

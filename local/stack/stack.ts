@@ -64,6 +64,8 @@ export interface LocalStack {
   enqueue(body: unknown): Promise<string>;
   /** Runs the credential check now, besides its timer. */
   runCredentialCheck(): Promise<Invocation<unknown>>;
+  /** Runs the reconciler now, besides its timer. */
+  runReconciler(): Promise<Invocation<unknown>>;
   close(): Promise<void>;
 }
 
@@ -74,8 +76,9 @@ export interface StartOptions {
 
 /**
  * Starts everything `npm start` runs: the Mark ID simulator, local AWS (or an existing endpoint),
- * the provisioned resources, and the three functions behind their event sources — the SQS poller,
- * the HTTP API for the webhook, the credential-check timer. The handlers are imported only after
+ * the provisioned resources, and the five functions behind their event sources — the SQS pollers
+ * of the request and results queues, the HTTP API for the webhook, the credential-check and
+ * reconciliation timers. The handlers are imported only after
  * process.env describes this stack, because they read their configuration once per container.
  * One stack per process (see loadHandlers).
  */
@@ -248,6 +251,17 @@ export async function startLocalStack(
     });
     closers.push(() => schedule.stop());
 
+    const reconcileSchedule: Schedule = startSchedule({
+      fn: FUNCTIONS.reconcileSessions,
+      handler: handlers.reconcileSessions,
+      intervalMs: settings.reconcileIntervalSeconds * 1000,
+      region: settings.region,
+      stage: settings.stage,
+      ruleName: `${SERVICE}-${settings.stage}-reconcile-sessions`,
+      onRun: (invocation) => say(describeScheduleRun(invocation, FUNCTIONS.reconcileSessions.name)),
+    });
+    closers.push(() => reconcileSchedule.stop());
+
     return {
       settings,
       simulator,
@@ -271,6 +285,7 @@ export async function startLocalStack(
         return sent.MessageId ?? "";
       },
       runCredentialCheck: () => schedule.runNow(),
+      runReconciler: () => reconcileSchedule.runNow(),
       close: closeAll,
     };
   } catch (error) {

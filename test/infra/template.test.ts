@@ -258,7 +258,7 @@ describe("functions", () => {
   it("gives the publisher and the reconciler the timeouts their work needs", () => {
     expect(resource("PublishVerificationResultLambdaFunction", "AWS::Lambda::Function").Timeout).toBe(30);
     // A full run of RECONCILE_MAX_PER_RUN status calls is paced by the rate limiter.
-    expect(resource("ReconcileSessionsLambdaFunction", "AWS::Lambda::Function").Timeout).toBe(300);
+    expect(resource("ReconcileSessionsLambdaFunction", "AWS::Lambda::Function").Timeout).toBe(420);
   });
 });
 
@@ -595,8 +595,18 @@ describe("triggers", () => {
     expect(template.Conditions?.["ReserveWebhookConcurrency"]).toEqual({
       "Fn::Not": [{ "Fn::Equals": ["n10", "n0"] }],
     });
+    // The reconciler runs one at a time (its share of the rate limit is per container), also off with 0.
+    expect(
+      resource("ReconcileSessionsLambdaFunction", "AWS::Lambda::Function").ReservedConcurrentExecutions,
+    ).toEqual({
+      "Fn::If": ["ReserveReconcileConcurrency", 1, { Ref: "AWS::NoValue" }],
+    });
+    expect(template.Conditions?.["ReserveReconcileConcurrency"]).toEqual({
+      "Fn::Not": [{ "Fn::Equals": ["n1", "n0"] }],
+    });
     // The other functions keep the account's unreserved pool.
-    for (const id of FUNCTION_IDS.filter((other) => other !== "VerificationWebhookLambdaFunction")) {
+    const reserving = ["VerificationWebhookLambdaFunction", "ReconcileSessionsLambdaFunction"];
+    for (const id of FUNCTION_IDS.filter((other) => !reserving.includes(other))) {
       expect(resource(id, "AWS::Lambda::Function").ReservedConcurrentExecutions, id).toBeUndefined();
     }
   });
