@@ -38,7 +38,7 @@ export interface ChaosObservations {
   readonly batches: readonly BatchReport[];
   /** The simulator's log of POST /api/v2/token. */
   readonly tokenCalls: readonly RecordedRequest[];
-  /** The simulator's log of POST /api/v2/status (the reconciler's calls). */
+  /** The simulator's log of POST /api/v2/status (the reconciler's calls, and the credential check's probes). */
   readonly statusCalls: readonly RecordedRequest[];
   readonly webhooks: readonly WebhookDelivery[];
   /** Replies to the signed resends of already accepted webhooks (duplicates on purpose). */
@@ -140,6 +140,10 @@ export interface ChaosFigures {
     readonly crossed: number;
     /** Published with source "reconciliation": webhooks that were lost. */
     readonly recovered: number;
+    /** …by their overall status. */
+    readonly recoveredByStatus: Readonly<Record<string, number>>;
+    /** …of which the webhook had been accepted (200) for that scanRef: reconciliation won a race. */
+    readonly recoveredThoughAccepted: number;
     readonly statusCalls: number;
     /** Distinct scanRefs the reconciler asked about. */
     readonly sessionsAsked: number;
@@ -459,6 +463,7 @@ function resultFigures(
   const lastSequence = new Map<string, number>();
   let crossed = 0;
   let recovered = 0;
+  const recoveredByStatus: Record<string, number> = {};
   let outOfOrder = 0;
   events.forEach((event, index) => {
     if (event["type"] !== "verification.completed") return;
@@ -471,7 +476,10 @@ function resultFigures(
         (session.clientId !== undefined && text(event["clientId"]) !== session.clientId))
     )
       crossed += 1;
-    if (event["source"] === "reconciliation") recovered += 1;
+    if (event["source"] === "reconciliation") {
+      recovered += 1;
+      tally(recoveredByStatus, text(event["overall"]) ?? "?");
+    }
     const sequence = typeof event["sequence"] === "number" ? event["sequence"] : 0;
     if (sequence <= (lastSequence.get(scanRef) ?? 0)) outOfOrder += 1;
     lastSequence.set(scanRef, Math.max(sequence, lastSequence.get(scanRef) ?? 0));
@@ -484,12 +492,27 @@ function resultFigures(
   });
   const asked = new Map<string, number>();
   let askedAfterFinal = 0;
-  for (const call of o.statusCalls) {
+  // Only calls about this run's sessions: the credential check probes with a scanRef that cannot exist.
+  const sessionCalls = o.statusCalls.filter((call) =>
+    sessionOf.has(text(parseObject(call.body)?.["scanRef"]) ?? ""),
+  );
+  for (const call of sessionCalls) {
     const scanRef = text(parseObject(call.body)?.["scanRef"]) ?? "?";
     asked.set(scanRef, (asked.get(scanRef) ?? 0) + 1);
     const final = finalAt.get(scanRef);
     if (final !== undefined && call.at > final) askedAfterFinal += 1;
   }
+  const acceptedScanRefs = new Set(
+    o.webhooks
+      .filter((delivery) => delivery.status === 200)
+      .map((delivery) => text(parseObject(delivery.body)?.["scanRef"]) ?? ""),
+  );
+  const recoveredThoughAccepted = events.filter(
+    (event) =>
+      event["type"] === "verification.completed" &&
+      event["source"] === "reconciliation" &&
+      acceptedScanRefs.has(text(event["scanRef"]) ?? ""),
+  ).length;
   const sessions = [...sessionOf.keys()];
   return {
     sessions: sessions.length,
@@ -497,9 +520,11 @@ function resultFigures(
     severalFinalStatuses: [...finalStatuses.values()].filter((statuses) => statuses.size > 1).length,
     crossed,
     recovered,
-    statusCalls: o.statusCalls.length,
+    recoveredByStatus,
+    recoveredThoughAccepted,
+    statusCalls: sessionCalls.length,
     sessionsAsked: asked.size,
-    statusCallsPerSessionAsked: asked.size === 0 ? 0 : o.statusCalls.length / asked.size,
+    statusCallsPerSessionAsked: asked.size === 0 ? 0 : sessionCalls.length / asked.size,
     askedAfterFinal,
     sequenceOutOfOrder: outOfOrder,
   };

@@ -88,7 +88,10 @@ export function figureRows(report: ChaosReport): Row[] {
       "sessions: published / with no final result / with two final statuses / crossed events",
       `${f.results.sessions} / ${f.results.neverDelivered} / ${f.results.severalFinalStatuses} / ${f.results.crossed}`,
     ],
-    ["results recovered by reconciliation (lost webhooks)", String(f.results.recovered)],
+    [
+      "results recovered by reconciliation (lost webhooks), by status",
+      `${f.results.recovered} (${list(f.results.recoveredByStatus)})`,
+    ],
     [
       "status calls / sessions asked (per session) / asked after their final event",
       `${f.results.statusCalls} / ${f.results.sessionsAsked} (${f.results.statusCallsPerSessionAsked.toFixed(2)}) / ${f.results.askedAfterFinal}`,

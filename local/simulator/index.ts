@@ -2,12 +2,15 @@ import type { AddressInfo } from "node:net";
 import { createControl, createControlHttp } from "./control";
 import type { SimulatorCore } from "./core";
 import { FaultRegistry } from "./faults";
+import { sweepExpired } from "./lifecycle";
 import { resolveOptions } from "./options";
 import { RequestLog } from "./request-log";
 import { createSimulatorServer } from "./server";
 import { SimulatorState } from "./state";
 import type { Simulator, SimulatorOptions } from "./types";
 import { WebhookSender } from "./webhooks";
+
+const EXPIRY_SWEEP_MS = 1000;
 
 export type {
   FaultInjection,
@@ -52,6 +55,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       resolve();
     });
   });
+  // Mark ID sends an unused token's EXPIRED webhook when the token expires, not when someone next
+  // calls the API: a once-a-second sweep keeps that timing (the per-request sweep stays, so a reply
+  // never shows an expired token as ACTIVE). unref: it never keeps a process alive.
+  const expiryClock = setInterval(() => sweepExpired(core, Date.now()), EXPIRY_SWEEP_MS);
+  expiryClock.unref();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   core.baseUrl = `http://${host}:${address.port}`;
@@ -60,6 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: core.baseUrl,
     control,
     async close() {
+      clearInterval(expiryClock);
       closing.abort();
       await core.webhooks.close();
       await new Promise<void>((resolve) => {

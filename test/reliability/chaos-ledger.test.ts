@@ -226,6 +226,8 @@ describe("computeFigures", () => {
       severalFinalStatuses: 1,
       crossed: 1,
       recovered: 1,
+      recoveredByStatus: { APPROVED: 1 },
+      recoveredThoughAccepted: 0,
       statusCalls: 4,
       sessionsAsked: 3,
       statusCallsPerSessionAsked: 4 / 3,

@@ -11,6 +11,9 @@ import { runChaos, type ChaosReport } from "../../local/chaos/run";
  */
 
 const REQUESTS = 300;
+// Outages past Mark ID's resend window (3 resends 0.5 s apart) but short enough for CI; the full
+// run's are 30 s (docs/reliability.md).
+const OUTAGE_MS = 4000;
 
 function failing(report: ChaosReport): string[] {
   return checkInvariants(report)
@@ -20,7 +23,13 @@ function failing(report: ChaosReport): string[] {
 
 describe("a short chaos run", () => {
   it(`${REQUESTS} requests with faults, outages, a rotation, an exhaustion and duplicates: every invariant holds`, async () => {
-    const report = await runChaos({ requests: REQUESTS, maxWallMs: 100_000 });
+    const report = await runChaos({
+      requests: REQUESTS,
+      maxWallMs: 150_000,
+      outageMs: OUTAGE_MS,
+      droppedWebhooks: 5,
+      tokenExpirySeconds: 10,
+    });
     const f = report.figures;
     console.log(
       figureRows(report)
@@ -32,17 +41,27 @@ describe("a short chaos run", () => {
     // What the invariants are judged on really happened.
     expect(report.disruptions.map((d) => d.name)).toEqual([
       "token exhaustion",
+      "lost webhooks",
+      "results queue outage",
       "Secrets Manager outage",
       "credential rotation",
       "SNS outage",
+      "DynamoDB outage",
     ]);
+    // Lost webhooks were lost, and came back only through reconciliation.
+    expect(f.results.recovered).toBeGreaterThanOrEqual(5);
+    expect(f.results.sessions).toBeGreaterThan(0);
     expect(f.duplicatesSent).toBeGreaterThan(0);
     expect(f.markId.failedShare).toBeGreaterThanOrEqual(0.3);
-    expect(f.alerts["markid.token-limit-reached"]).toMatchObject({ firing: 1, resolved: 1, extraFirings: 0 });
+    // Raised and resolved; a reply from before the top-up that lands after the first new token can
+    // open a second episode (and resolve it), never a second firing within one open episode.
+    const tokenLimit = f.alerts["markid.token-limit-reached"];
+    expect(tokenLimit?.firing).toBeGreaterThanOrEqual(1);
+    expect(tokenLimit).toMatchObject({ resolved: tokenLimit?.firing, extraFirings: 0 });
     expect(f.outcomes.sessionCreated + f.outcomes.failureEvent + f.outcomes.deadLettered).toBe(REQUESTS);
     expect(f.webhooks.completedEvents).toBeGreaterThan(0);
     expect(report.leaks.linesScanned).toBeGreaterThan(REQUESTS);
     expect(report.leaks.valuesWatched.secret).toBeGreaterThanOrEqual(5);
     expect(report.leaks.valuesWatched["auth-token"]).toBeGreaterThan(0);
-  }, 120_000);
+  }, 200_000);
 });
