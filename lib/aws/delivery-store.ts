@@ -34,7 +34,7 @@ export function deliveryKey(delivery: DeliveryIdentity): string {
 }
 
 /** What a claim found: ours to publish, published already, or being published by another call. */
-export type DeliveryClaim = "claimed" | "delivered" | "in-progress";
+type DeliveryClaim = "claimed" | "delivered" | "in-progress";
 
 export interface DeliveryStore {
   claim(key: string): ResultAsync<DeliveryClaim, AwsError>;

@@ -40,7 +40,7 @@ export interface OpenSession extends TrackedSession {
   readonly intervalSeconds: number;
 }
 
-export interface TrackSettings {
+interface TrackSettings {
   /** RECONCILE_AFTER_SECONDS. */
   readonly reconcileAfterSeconds: number;
   /** How long the item lives after the token expires: past the give-up time, with room to spare. */

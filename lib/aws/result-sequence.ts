@@ -22,7 +22,7 @@ import {
  * the consumer rule (keep the highest `sequence` among a scanRef's final results) needs.
  */
 
-export interface DrawnSequence {
+interface DrawnSequence {
   readonly sequence: number;
   /** The request that created the session, when this deployment created it (open-sessions.ts). */
   readonly requestId: string | undefined;
@@ -77,7 +77,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
           }),
         ),
       ).map((output): DrawnSequence => {
-        const item = output.Attributes ?? {};
+        const item: Record<string, unknown> = output.Attributes ?? {};
         const requestId = item["requestId"];
         return {
           sequence: Number(item["sequence"]),

@@ -8,7 +8,7 @@ import type { DeliveryIdentity } from "../aws/delivery-store";
  */
 
 /** What the webhook reports of a published notification: no payload, no clientId. */
-export interface NotificationDelivery {
+interface NotificationDelivery {
   readonly notificationKind: string;
   readonly scanRef: string | null;
 }

@@ -26,18 +26,17 @@ export function publishQueuedDelivery(
   deps: PublishResultDependencies,
   settings: PublishResultSettings,
 ): Promise<PublishOutcome> {
-  const parsed = parseQueuedDelivery(body);
-  if (parsed.isErr())
-    return Promise.resolve({ kind: "given-back", reason: "malformed", error: parsed.error });
-  const delivery = parsed.value;
-  const outcome =
-    delivery.kind === "notification"
-      ? publishNotification(delivery.event, deps)
-      : publishResult(delivery.event, deps, settings);
-  return outcome.match(
-    (done) => done,
-    (givenBack) => givenBack,
-  );
+  return parseQueuedDelivery(body)
+    .mapErr((error): PublishOutcome => ({ kind: "given-back", reason: "malformed", error }))
+    .asyncAndThen((delivery) =>
+      delivery.kind === "notification"
+        ? publishNotification(delivery.event, deps)
+        : publishResult(delivery.event, deps, settings),
+    )
+    .match(
+      (done) => done,
+      (givenBack) => givenBack,
+    );
 }
 
 /** Notifications have no identity to dedupe on (webhook-notification.ts): published as they come. */

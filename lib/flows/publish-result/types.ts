@@ -16,7 +16,7 @@ export interface PublishResultSettings {
   readonly retentionSeconds: number;
 }
 
-export interface PublishedResult extends DeliveryIdentity {
+interface PublishedResult extends DeliveryIdentity {
   readonly source: ResultSource;
   readonly sequence: number;
 }
