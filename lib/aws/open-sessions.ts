@@ -38,6 +38,11 @@ export interface OpenSession extends TrackedSession {
   readonly asks: number;
   /** The wait before the previous ask, seconds; 0 before the first. */
   readonly intervalSeconds: number;
+  /**
+   * A result with `final: false` was published (result-sequence.ts): Mark ID is waiting for a
+   * person's review, and until it is done the status endpoint may show the automatic result.
+   */
+  readonly reviewPending: boolean;
 }
 
 interface TrackSettings {
@@ -166,6 +171,7 @@ function toOpenSession(item: Record<string, unknown>): OpenSession[] {
       dueAtSeconds: number(OPEN_SESSIONS_DUE_ATTRIBUTE),
       asks: number("asks"),
       intervalSeconds: number("intervalSeconds"),
+      reviewPending: item["reviewPending"] === true,
     },
   ];
 }

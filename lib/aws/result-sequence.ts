@@ -56,12 +56,17 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
       // The item outlives the last result by the retention, so the counter never restarts while
       // deliveries of this scanRef are still remembered as published.
       const keep = "ADD #sequence :one SET expiresAt = :expiresAt";
+      // A result that is not final means a manual review is to follow: the reconciler must not
+      // take the automatic status the status endpoint then shows for the final one (open-sessions.ts).
+      const update = final
+        ? `${keep}, finalAt = :finalAt REMOVE #shard, #due`
+        : `${keep}, reviewPending = :pending`;
       return fromAwsPromise("dynamodb", "UpdateItem", () =>
         table.doc.send(
           new UpdateCommand({
             TableName: table.tableName,
             Key: { pk: pk(scanRef) },
-            UpdateExpression: final ? `${keep}, finalAt = :finalAt REMOVE #shard, #due` : keep,
+            UpdateExpression: update,
             ExpressionAttributeNames: {
               "#sequence": "sequence",
               ...(final
@@ -71,7 +76,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
             ExpressionAttributeValues: {
               ":one": 1,
               ":expiresAt": toEpochSeconds(at) + retentionSeconds,
-              ...(final ? { ":finalAt": new Date(at).toISOString() } : {}),
+              ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
             },
             ReturnValues: "ALL_NEW",
           }),

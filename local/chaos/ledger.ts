@@ -119,6 +119,8 @@ export interface ChaosFigures {
     readonly attempts: number;
     readonly accepted: number;
     readonly neverAccepted: number;
+    /** Lost outright on Mark ID's side (the simulator's dropWebhooks fault), resends included. */
+    readonly dropped: number;
     /** Never accepted, and not explained by an outage that overlapped its resends. */
     readonly lostOutsideOutages: number;
     readonly nonOkReplies: Readonly<Record<string, number>>;
@@ -401,7 +403,9 @@ function webhookFigures(
 ): ChaosFigures["webhooks"] {
   const byBody = new Map<string, WebhookDelivery[]>();
   const nonOk: Record<string, number> = {};
+  let dropped = 0;
   for (const delivery of o.webhooks) {
+    if (delivery.status === "dropped" && delivery.attempt === 1) dropped += 1;
     if (delivery.status === "skipped" || delivery.status === "dropped") continue;
     const attempts = byBody.get(delivery.body) ?? [];
     attempts.push(delivery);
@@ -431,6 +435,7 @@ function webhookFigures(
     attempts: [...byBody.values()].reduce((sum, attempts) => sum + attempts.length, 0),
     accepted,
     neverAccepted,
+    dropped,
     lostOutsideOutages: lostOutside,
     nonOkReplies: nonOk,
     completedEvents: [...completed.values()].reduce((sum, n) => sum + n, 0),

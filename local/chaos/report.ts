@@ -72,8 +72,8 @@ export function figureRows(report: ChaosReport): Row[] {
     ],
     ["result webhooks (attempts)", `${f.webhooks.results} (${f.webhooks.attempts})`],
     [
-      "…accepted / never accepted / lost outside an outage",
-      `${f.webhooks.accepted} / ${f.webhooks.neverAccepted} / ${f.webhooks.lostOutsideOutages}`,
+      "…accepted / never accepted / lost outside an outage / lost outright by Mark ID",
+      `${f.webhooks.accepted} / ${f.webhooks.neverAccepted} / ${f.webhooks.lostOutsideOutages} / ${f.webhooks.dropped}`,
     ],
     ["…non-200 replies by status", list(f.webhooks.nonOkReplies)],
     [

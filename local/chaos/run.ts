@@ -72,6 +72,10 @@ export async function runChaos(
         resultsVisibilityTimeoutSeconds: 2,
         // The check runs once at start, then rarely: the run is about the request path.
         credentialCheckIntervalSeconds: 3600,
+        // The reconciler runs at the end (reconcileUntilNoneDue), once the reviewer has decided:
+        // asked during the run, a session whose automatic-result webhook was lost would look
+        // decided by its automatic result (markid-api.md §6.3) and end with two final statuses.
+        reconcileIntervalSeconds: 3600,
         batchSize: 10,
         batchingWindowMs: 0,
         maxConcurrency: options.pollers,
@@ -281,6 +285,11 @@ async function reconcileUntilNoneDue(
   started: number,
 ): Promise<{ readonly runs: number; readonly finished: boolean }> {
   await sleep(options.tokenExpirySeconds * 1000 + 1000);
+  // A reviewer decides every dummy verification's manual review (its final webhook follows).
+  const reviewed = stack.simulator.control.reviewPending("FACE_MATCH", "DOC_VALIDATED");
+  await stack.simulator.control.flushWebhooks();
+  await untilQuiet(aws, stack.resources.resultsQueueUrl, deadline);
+  progress(`  ${elapsed(started)}  ${reviewed} manual reviews decided`);
   for (let runs = 1; runs <= MAX_RECONCILE_RUNS && Date.now() < deadline; runs++) {
     const run = await stack.runReconciler();
     await stack.simulator.control.flushWebhooks();

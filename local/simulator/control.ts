@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { SimulatorCore } from "./core";
 import { faultInjectionSchema } from "./faults";
 import { smsCode } from "./fraud-phone";
-import { expireVerification } from "./lifecycle";
+import { applyManualResult, expireVerification } from "./lifecycle";
 import { TokenBucket } from "./rate-limit";
 import { jsonReply, type Reply } from "./reply";
 import type { FaultInjection, SimulatorControl } from "./types";
@@ -47,6 +47,19 @@ export function createControl(core: SimulatorCore): SimulatorControl {
       if (verification === undefined) return false;
       expireVerification(core, verification, Date.now());
       return true;
+    },
+    reviewPending(face, document) {
+      let reviewed = 0;
+      for (const verification of core.state.all()) {
+        const automatic =
+          verification.dummy &&
+          ["APPROVED", "DENIED", "SUSPECTED"].includes(verification.status) &&
+          verification.manualFace === null;
+        if (!automatic) continue;
+        applyManualResult(core, verification, face, document);
+        reviewed += 1;
+      }
+      return reviewed;
     },
     smsCode: (requestId) => smsCode(core, requestId),
   };

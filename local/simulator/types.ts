@@ -110,6 +110,12 @@ export interface SimulatorControl {
   /** Addition: forget recorded webhook deliveries. */
   clearWebhooks(): void;
   /**
+   * Addition: a reviewer works through the queue: every dummy verification with an automatic
+   * result and no manual decision gets `face` and `document` as its manual review (§4.2), and its
+   * final webhook. Returns how many were reviewed.
+   */
+  reviewPending(face: string, document: string): number;
+  /**
    * Addition: a fault of Mark ID's side: the next `count` webhooks are lost outright, resends
    * included (recorded as "dropped", never sent), as when its resend window passes during an
    * outage of ours. 0 clears it.

@@ -65,6 +65,7 @@ describe("track", () => {
         dueAtSeconds: T0_SECONDS + SETTINGS.reconcileAfterSeconds,
         asks: 0,
         intervalSeconds: 0,
+        reviewPending: false,
       },
     ]);
   });
@@ -80,7 +81,13 @@ describe("track", () => {
 
     expect(await dueNow(store, AFTER)).toEqual([]);
     expect(await dueNow(store, (T0_SECONDS + 5000) * 1000)).toEqual([
-      { ...session(1), dueAtSeconds: T0_SECONDS + 5000, asks: 1, intervalSeconds: 1800 },
+      {
+        ...session(1),
+        dueAtSeconds: T0_SECONDS + 5000,
+        asks: 1,
+        intervalSeconds: 1800,
+        reviewPending: false,
+      },
     ]);
   });
 
@@ -284,6 +291,18 @@ describe("result sequence", () => {
       sequence: 1,
     });
     expect((await dueNow(store, AFTER)).map((s) => s.scanRef)).toEqual(["scan-1"]);
+  });
+
+  it("a result that is not final marks the open session as waiting for a manual review", async () => {
+    const { store, sequence } = await fresh();
+    (await store.track(session(1), SETTINGS))._unsafeUnwrap();
+    (await store.track(session(2), SETTINGS))._unsafeUnwrap();
+    (await sequence.next("scan-1", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap();
+
+    expect((await dueNow(store, AFTER)).map((s) => [s.scanRef, s.reviewPending])).toEqual([
+      ["scan-1", true],
+      ["scan-2", false],
+    ]);
   });
 
   it("a final result's number closes the session in the same write; the counter goes on after it", async () => {

@@ -42,6 +42,7 @@ const open = (n: number, extra: Partial<OpenSession> = {}): OpenSession => ({
   dueAtSeconds: NOW_SECONDS - 60 * (100 - n),
   asks: 0,
   intervalSeconds: 0,
+  reviewPending: false,
   ...extra,
 });
 
@@ -282,6 +283,33 @@ describe("a session in progress", () => {
     expect(f.givenUp).toEqual([]);
     expect(f.claims).toEqual([
       { scanRef: "scan-1", nextDueAtSeconds: NOW_SECONDS + 900, intervalSeconds: 900 },
+    ]);
+  });
+
+  it("after an automatic result (final: false), an automatic status without a manual decision is still in review", async () => {
+    // Without Mark ID's REVIEWING switch, the status endpoint shows the automatic result during the review.
+    const f = fakes({
+      sessions: [
+        open(1, { reviewPending: true }),
+        open(2, { reviewPending: true }),
+        open(3),
+        open(4, { reviewPending: true }),
+      ],
+      answers: {
+        "scan-1": { status: "DENIED", autoFace: "FACE_MISMATCH", manualFace: "", manualDocument: null },
+        "scan-2": { status: "APPROVED", manualFace: "FACE_MATCH", manualDocument: "DOC_VALIDATED" },
+        "scan-3": { status: "DENIED", autoFace: "FACE_MISMATCH" },
+        "scan-4": { status: "EXPIRED" },
+      },
+    });
+    const summary = await f.run();
+    expect(summary).toMatchObject({ asked: 4, final: 3, inProgress: 1 });
+    // The review's decision, a session never reviewed and an expiry (nothing to review) are final;
+    // the pending review is not.
+    expect(f.sent.map(({ event }) => [event.scanRef, "overall" in event ? event.overall : "?"])).toEqual([
+      ["scan-2", "APPROVED"],
+      ["scan-3", "DENIED"],
+      ["scan-4", "EXPIRED"],
     ]);
   });
 

@@ -234,6 +234,41 @@ describe("delivery", () => {
     expect(() => sim.control.dropWebhooks(-1)).toThrow(RangeError);
   });
 
+  it("sends an unused token's EXPIRED webhook when the token expires, with no API call to notice it", async () => {
+    const start = receiver.received.length;
+    const { scanRef } = await createToken(sim, { expiryTime: 1 });
+    expect(typeof scanRef).toBe("string");
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    await sim.control.flushWebhooks();
+    const [expired] = receiver.received
+      .slice(start)
+      .map((webhook) => webhookJson(webhook.body))
+      .filter((payload) => payload["scanRef"] === scanRef);
+    expect(expired).toMatchObject({ final: true, status: { overall: "EXPIRED" } });
+  });
+
+  it("decides every pending manual review when told to, each with its final webhook", async () => {
+    const automatic = await dummy("SUSPECTED");
+    const expired = await dummy("EXPIRED");
+    const start = receiver.received.length;
+
+    expect(sim.control.reviewPending("FACE_MATCH", "DOC_VALIDATED")).toBeGreaterThanOrEqual(1);
+    await sim.control.flushWebhooks();
+
+    expect(sim.control.verification(automatic.scanRef)).toMatchObject({
+      status: "APPROVED",
+      manualFace: "FACE_MATCH",
+      manualDocument: "DOC_VALIDATED",
+    });
+    const finals = receiver.received.slice(start).map((webhook) => webhookJson(webhook.body));
+    expect(finals.filter((payload) => payload["scanRef"] === automatic.scanRef)).toEqual([
+      expect.objectContaining({ final: true }),
+    ]);
+    // Nothing to review after an expiry; and a decided review is not decided again.
+    expect(sim.control.verification(expired.scanRef)).toMatchObject({ status: "EXPIRED", manualFace: null });
+    expect(sim.control.reviewPending("FACE_MATCH", "DOC_VALIDATED")).toBe(0);
+  });
+
   it("records the webhook as skipped when no URL is set, and sends once one is set", async () => {
     const local = await startSimulator({
       webhookSigningKey: SIGNING_KEY,

@@ -10,8 +10,26 @@ import type { PendingCompletedEvent } from "../../messages";
  */
 
 const IN_PROGRESS: ReadonlySet<string> = new Set(["ACTIVE", "REVIEWING"]);
+/** The automatic results a manual review may follow (an EXPIRED session has nothing to review). */
+const REVIEWABLE: ReadonlySet<string> = new Set(["APPROVED", "DENIED", "SUSPECTED"]);
 
-export const isInProgress = (status: string): boolean => IN_PROGRESS.has(status);
+/**
+ * In progress: ACTIVE or REVIEWING; or, for a session whose automatic result came with `final:
+ * false` (a manual review follows), a reply without a manual decision yet. REVIEWING is a feature
+ * Mark ID switches on per account (markid-api.md §8.1); without it the status endpoint shows the
+ * automatic result during the review, and taking that for the final one would publish it early.
+ * The review's own webhook closes the session; if that one is lost, the status shows the manual
+ * decision and the next ask publishes it.
+ */
+export function isInProgress(session: Pick<OpenSession, "reviewPending">, reply: StatusResponse): boolean {
+  if (IN_PROGRESS.has(reply.status)) return true;
+  return (
+    session.reviewPending &&
+    REVIEWABLE.has(reply.status) &&
+    text(reply.manualDocument) === null &&
+    text(reply.manualFace) === null
+  );
+}
 
 /** The reply concerns another verification than the one asked about: never published for this one. */
 export const isForAnotherScanRef = (session: OpenSession, reply: StatusResponse): boolean =>

@@ -69,7 +69,7 @@ function onReply(
   if (overall.trim() === "") {
     return okAsync(report(session, "failed", attempts, { reason: "the reply has an empty status" }));
   }
-  if (isInProgress(overall)) {
+  if (isInProgress(session, reply)) {
     return isPastGiveUp(session, receivedAtMs, deps.config)
       ? giveUp(scope, session, attempts, overall)
       : okAsync(report(session, "in-progress", attempts, { overall }));
