@@ -165,13 +165,16 @@ function sizeResult(bundle: FunctionBundle): FigureResult {
   };
 }
 
-/** bench/support/library-floor.ts built with the deployed esbuild options, beside the bundles. */
-async function buildLibraryFloor(options: Parameters<typeof build>[0]): Promise<string> {
-  const file = join(REPO_ROOT, ".esbuild", `bench-${process.pid}-library-floor`, "library-floor.cjs");
+/** The functions that send to the results queue: their floor has the SQS client (library-floor-sqs.ts). */
+const SQS_SENDERS: ReadonlySet<string> = new Set(["verificationWebhook", "reconcileSessions"]);
+
+/** A bench/support/library-floor*.ts entry built with the deployed esbuild options, beside the bundles. */
+async function buildLibraryFloor(options: Parameters<typeof build>[0], entry: string): Promise<string> {
+  const file = join(REPO_ROOT, ".esbuild", `bench-${process.pid}-${entry}`, `${entry}.cjs`);
   await build({
     ...options,
     absWorkingDir: REPO_ROOT,
-    entryPoints: ["bench/support/library-floor.ts"],
+    entryPoints: [`bench/support/${entry}.ts`],
     outfile: file,
     logLevel: "silent",
   });
@@ -181,12 +184,15 @@ async function buildLibraryFloor(options: Parameters<typeof build>[0]): Promise<
 export async function run(): Promise<FigureResult[]> {
   const deployed = await buildFunctionBundles();
   const sdkExternal = await buildFunctionBundles({ sdkExternal: true });
-  const libraryFloor = await buildLibraryFloor(deployed.options);
+  const libraryFloor = await buildLibraryFloor(deployed.options, "library-floor");
+  const sqsFloor = await buildLibraryFloor(deployed.options, "library-floor-sqs");
   try {
     const results: FigureResult[] = [];
     for (const bundle of deployed.functions) {
       const external = sdkExternal.functions.find((candidate) => candidate.name === bundle.name);
-      results.push(await measureInit(bundle, external, libraryFloor));
+      results.push(
+        await measureInit(bundle, external, SQS_SENDERS.has(bundle.name) ? sqsFloor : libraryFloor),
+      );
     }
     results.push(...sdkExternal.functions.map(sizeResult));
     return results;
@@ -194,5 +200,6 @@ export async function run(): Promise<FigureResult[]> {
     deployed.remove();
     sdkExternal.remove();
     rmSync(dirname(libraryFloor), { recursive: true, force: true });
+    rmSync(dirname(sqsFloor), { recursive: true, force: true });
   }
 }

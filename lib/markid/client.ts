@@ -16,7 +16,8 @@ import { probeCredentials, type ProbeReply } from "./probe";
 import type { AddDummyStatusRequest } from "./schemas/dummy-status";
 import type { ProcessRequest } from "./schemas/process";
 import type { TokenRequest, TokenResponse } from "./schemas/token";
-import type { DataResponse, FilesResponse, StatusResponse } from "./schemas/verification";
+import type { StatusResponse } from "./schemas/verification";
+import type { DataResponse, FilesResponse } from "./schemas/verification-data";
 
 export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type MarkIdClientOptions } from "./connection";
 export { PROBE_SCAN_REF, type ProbeReply } from "./probe";

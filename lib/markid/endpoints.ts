@@ -11,12 +11,8 @@ import {
 import { addDummyStatusRequestSchema } from "./schemas/dummy-status";
 import { PROCESS_MAX_REQUEST_BYTES, processRequestSchema } from "./schemas/process";
 import { tokenRequestValidator, tokenResponseSchema } from "./schemas/token";
-import {
-  dataResponseSchema,
-  filesResponseSchema,
-  scanRefRequestSchema,
-  statusResponseSchema,
-} from "./schemas/verification";
+import { scanRefRequestSchema, statusResponseSchema } from "./schemas/verification";
+import { dataResponseSchema, filesResponseSchema } from "./schemas/verification-data";
 
 /**
  * The verification endpoints (markid-api.md §3–§6). Fraud and AML endpoints live in their own files.

@@ -54,7 +54,8 @@ export { MANUAL_DOCUMENT_RESULTS, MANUAL_FACE_RESULTS } from "./schemas/dummy-st
 export type { AddDummyStatusRequest } from "./schemas/dummy-status";
 export { PROCESS_DOCUMENT_TYPES } from "./schemas/process";
 export type { ProcessRequest } from "./schemas/process";
-export type { DataResponse, FilesResponse, ScanRefRequest, StatusResponse } from "./schemas/verification";
+export type { ScanRefRequest, StatusResponse } from "./schemas/verification";
+export type { DataResponse, FilesResponse } from "./schemas/verification-data";
 
 export { signWebhookBody, verifyWebhookSignature } from "./webhook-signature";
 export { parseVerificationResult, parseWebhookBody } from "./webhook-payload";

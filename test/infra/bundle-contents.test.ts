@@ -35,12 +35,18 @@ describe("each function's bundle carries only the Mark ID endpoints its handler 
       expect(carried).not.toContain(unused);
   });
 
-  it.each(["verificationWebhook", "checkCredentials"])(
+  it.each(["verificationWebhook", "checkCredentials", "publishVerificationResult", "reconcileSessions"])(
     "%s: no token schemas (it never creates a token)",
     (name) => {
       expect(schemaModules(name)).not.toContain("token.ts");
     },
   );
+});
+
+it("reconcileSessions: the status reply's schema, not the data or files ones (it only asks for the status)", () => {
+  const carried = schemaModules("reconcileSessions");
+  expect(carried).toContain("verification.ts");
+  expect(carried).not.toContain("verification-data.ts");
 });
 
 describe("the message schemas are for the docs generator and the tests, never a handler", () => {
