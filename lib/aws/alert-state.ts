@@ -2,7 +2,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import type { AlertType } from "../messages";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
-import { readStateItem, stateKey, type StateTable } from "./state-table";
+import { readStateItem, stateKey, toEpochSeconds, type StateTable } from "./state-table";
 
 /*
  * One firing alert per type per window across every container (design.md §4.3), decided by
@@ -47,6 +47,14 @@ export interface AlertStateStore {
 }
 
 const STATE = { firing: "firing", resolved: "resolved", unsent: "unsent" } as const;
+/**
+ * How long an alert item outlives its window, or its resolution (DynamoDB TTL): it holds no
+ * personal data, only a type, a state and counts, but no item kind lives for ever (data-protection
+ * .md). 30 days keeps a resolved episode readable for a post-mortem; a condition that persists
+ * opens a new window, and with it a new expiry, before that.
+ */
+const ALERT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
 /** Open-window attempts against concurrent writers before giving up with the last conflict. */
 const MAX_ROUNDS = 3;
 
@@ -76,7 +84,7 @@ export function createAlertStateStore(options: { readonly table: StateTable }): 
     const openWindow = update({
       Key: { pk: pk(type) },
       UpdateExpression:
-        "SET #state = :firing, #count = :one, firstSeen = :firstSeen, windowStart = :now, windowEnd = :windowEnd REMOVE resolvedAt",
+        "SET #state = :firing, #count = :one, firstSeen = :firstSeen, windowStart = :now, windowEnd = :windowEnd, expiresAt = :expiresAt REMOVE resolvedAt",
       ConditionExpression: "attribute_not_exists(pk) OR #state <> :firing OR windowEnd <= :now",
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: {
@@ -85,6 +93,7 @@ export function createAlertStateStore(options: { readonly table: StateTable }): 
         ":firstSeen": firstSeen,
         ":now": now,
         ":windowEnd": now + windowSeconds * 1000,
+        ":expiresAt": toEpochSeconds(now + windowSeconds * 1000) + ALERT_RETENTION_SECONDS,
       },
     }).map((): Occurrence => ({ fire: true, count: 1, firstSeen }));
 
@@ -123,13 +132,14 @@ export function createAlertStateStore(options: { readonly table: StateTable }): 
         if (item?.["state"] !== STATE.firing) return okAsync({ sendResolved: false });
         return update({
           Key: { pk: pk(type) },
-          UpdateExpression: "SET #state = :resolved, resolvedAt = :resolvedAt",
+          UpdateExpression: "SET #state = :resolved, resolvedAt = :resolvedAt, expiresAt = :expiresAt",
           ConditionExpression: "#state = :firing",
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: {
             ":firing": STATE.firing,
             ":resolved": STATE.resolved,
             ":resolvedAt": new Date(now).toISOString(),
+            ":expiresAt": toEpochSeconds(now) + ALERT_RETENTION_SECONDS,
           },
           ReturnValues: "ALL_NEW",
         })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertStateStore } from "../../lib/aws/alert-state";
-import { createStateTable } from "../../lib/aws/state-table";
+import { createStateTable, readStateItem } from "../../lib/aws/state-table";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
 let dynamo: LocalDynamo;
@@ -53,6 +53,19 @@ describe("recordOccurrence", () => {
     expect(values.filter((v) => v.fire)).toHaveLength(1);
     expect(Math.max(...values.map((v) => v.count))).toBe(30);
     expect(new Set(values.map((v) => v.count)).size).toBe(30);
+  });
+
+  it("lets an alert item expire (DynamoDB TTL) 30 days after its window, or after its resolution", async () => {
+    const table = await dynamo.newTable();
+    const store = createAlertStateStore({ table });
+    const expiresAt = async () =>
+      (await readStateItem(table, `alert#${TYPE}`))._unsafeUnwrap()?.["expiresAt"];
+    const MONTH_SECONDS = 30 * 86_400;
+
+    (await store.recordOccurrence(TYPE, { windowSeconds: WINDOW, now: T0 }))._unsafeUnwrap();
+    expect(await expiresAt()).toBe(T0 / 1000 + WINDOW + MONTH_SECONDS);
+    (await store.resolve(TYPE, { now: T0 + 60_000 }))._unsafeUnwrap();
+    expect(await expiresAt()).toBe(T0 / 1000 + 60 + MONTH_SECONDS);
   });
 
   it("fires again when the window has ended", async () => {
