@@ -45,6 +45,11 @@ export function describeHandlerLog(entry: Readonly<Record<string, unknown>>): st
         (entry["attempts"] === undefined ? "" : `, ${text(entry["attempts"])} Mark ID call(s)`) +
         ")"
       );
+    case "result not published: given back for redelivery":
+      return (
+        `back   scanRef=${text(entry["scanRef"])}: result given back to the results queue ` +
+        `(${text(entry["reason"])}: ${text(entry["error"])})`
+      );
     default:
       return undefined;
   }

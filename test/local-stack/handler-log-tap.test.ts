@@ -55,6 +55,24 @@ describe("describeHandlerLog", () => {
     );
   });
 
+  it("a result the publisher gave back: its scanRef, reason and error", () => {
+    expect(
+      describeHandlerLog({
+        level: "ERROR",
+        message: "result not published: given back for redelivery",
+        messageId: "m-4",
+        reason: "publish-failed",
+        scanRef: "s-4",
+        final: true,
+        overall: "APPROVED",
+        error: "sns Publish failed: InternalErrorException (transient): Internal Error",
+      }),
+    ).toBe(
+      "back   scanRef=s-4: result given back to the results queue (publish-failed: sns Publish failed: " +
+        "InternalErrorException (transient): Internal Error)",
+    );
+  });
+
   it("prints named fields only, never the rest of the entry", () => {
     const line = describeHandlerLog({
       message: "Mark ID call failed; retrying",
