@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { localAwsClientConfig } from "../aws/index";
+import { localAwsClientConfig, type LocalAws } from "../aws/index";
+import { cut, timestamped } from "./console-lines";
+import { SERVICE } from "./functions";
+import { describeHandlerLog, tapHandlerLogs } from "./handler-log-tap";
+import { tapMetricLines, type MetricTap } from "./metric-tap";
 import type { PublishedRecord } from "./published-feed";
 import { redriveDeadLetters, visibleMessages } from "./redrive";
 import type { LocalStackSettings } from "./settings";
@@ -30,12 +35,19 @@ export interface DemoOptions {
   readonly settings?: Partial<LocalStackSettings>;
   /** Longest wait for any one expected outcome. Default 20 s. */
   readonly waitMs?: number;
+  /** How long SNS is down in the outage step. Default 30 s. */
+  readonly snsOutageMs?: number;
 }
 
+export const DEFAULT_SNS_OUTAGE_MS = 30_000;
+
 /**
- * The demo's stack: random ports (it runs beside `npm start`), a 2 s visibility timeout and a
- * receive limit of 3 so give-backs and the DLQ show within seconds, a short batching window, and a
- * Mark ID rate limit high enough that the client-side limiter does not pace the demo.
+ * The demo's stack: random ports (it runs beside `npm start`), a 2 s visibility timeout on both
+ * queues and a receive limit of 3 so give-backs and the DLQ show within seconds, a short batching
+ * window, and a Mark ID rate limit high enough that the client-side limiter does not pace the demo.
+ * The reconciler runs when the demo says so, and asks about a session as soon as its token has
+ * expired. The handlers' EMF metric lines are on (the stack's default is off), so the demo can read
+ * the metrics they count (metric-tap.ts keeps the lines from the terminal).
  */
 export const DEMO_SETTINGS: Partial<LocalStackSettings> = {
   simulatorPort: 0,
@@ -44,17 +56,28 @@ export const DEMO_SETTINGS: Partial<LocalStackSettings> = {
   stage: "demo",
   visibilityTimeoutSeconds: 2,
   maxReceiveCount: 3,
+  resultsVisibilityTimeoutSeconds: 2,
   credentialCheckIntervalSeconds: 3600,
+  reconcileIntervalSeconds: 3600,
   // serverless.yml waits up to 1 s to fill a batch; the demo sends one request at a time.
   batchingWindowMs: 250,
   webhookRetryIntervalMs: 100,
-  functionEnvironment: { MARKID_RATE_LIMIT_PER_HOUR: "36000" },
+  functionEnvironment: {
+    MARKID_RATE_LIMIT_PER_HOUR: "36000",
+    RECONCILE_AFTER_SECONDS: "0",
+    POWERTOOLS_METRICS_DISABLED: "false",
+  },
 };
 
 interface Demo {
   readonly stack: LocalStack;
   readonly say: (line: string) => void;
   readonly waitMs: number;
+  readonly snsOutageMs: number;
+  /** The metrics the handlers counted so far. */
+  readonly metrics: MetricTap;
+  /** Mark ID's key pair now (the rotation step changes it), for the demo's own calls as the reviewer. */
+  keyPair: { readonly apiKey: string; readonly apiSecret: string };
   /** A requestId unique to this run. */
   id(name: string): string;
 }
@@ -64,7 +87,8 @@ const TOKEN_LIMIT = "markid.token-limit-reached";
 /**
  * `npm run demo`: starts the local stack in this process and walks through what the system is
  * for — a session and its result, idempotency, credential rotation, the token limit, a bad
- * request — checking each outcome on the real messages and queues. Every step runs even when an
+ * request, a result kept through an SNS outage, a lost webhook recovered by reconciliation —
+ * checking each outcome on the real messages, queues and metrics. Every step runs even when an
  * earlier one failed; the summary says which passed.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
@@ -73,34 +97,83 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const steps: DemoStep[] = [];
   const run = randomBytes(3).toString("hex");
 
-  let stack: LocalStack | undefined;
-  await step(steps, say, "Start the stack (simulator, local AWS, the three functions)", async () => {
-    stack = await startLocalStack(
-      { ...DEMO_SETTINGS, ...options.settings },
-      options.stackLog ? { log: options.stackLog } : {},
-    );
-    const s = stack.settings;
-    return `simulator ${stack.simulator.url}, AWS ${stack.awsEndpoint}, webhook ${stack.webhookUrl}; visibility ${s.visibilityTimeoutSeconds} s, DLQ after ${s.maxReceiveCount} receives, batching window ${s.batchingWindowMs} ms`;
-  });
-  if (stack === undefined) return { ok: false, steps, durationMs: Date.now() - started };
-
-  const demo: Demo = { stack, say, waitMs: options.waitMs ?? 20_000, id: (name) => `demo-${run}-${name}` };
+  // Before the stack starts: the timers' first runs at start already write metric and log lines.
+  const metrics = tapMetricLines({ namespace: process.env["POWERTOOLS_METRICS_NAMESPACE"] || "MarkId" });
+  const stopLogTap = tapDemoHandlerLogs(options.stackLog);
   try {
-    await step(steps, say, "A request becomes a session; its signed webhook a completed event", () =>
-      sessionAndResult(demo),
-    );
-    await step(steps, say, "A duplicate request spends no second token", () => duplicateRequest(demo));
-    await step(steps, say, "Rotated credentials are picked up without a failed request", () =>
-      rotatedCredentials(demo),
-    );
-    await step(steps, say, "Token limit: one alert, nothing lost; top-up, resolved alert, redrive", () =>
-      tokenLimit(demo),
-    );
-    await step(steps, say, "A bad request ends in verification.failed", () => badRequest(demo));
+    let stack: LocalStack | undefined;
+    await step(steps, say, "Start the stack (simulator, local AWS, the five functions)", async () => {
+      stack = await startLocalStack(
+        { ...DEMO_SETTINGS, ...options.settings },
+        options.stackLog ? { log: options.stackLog } : {},
+      );
+      const s = stack.settings;
+      return (
+        `simulator ${stack.simulator.url}, AWS ${stack.awsEndpoint}, webhook ${stack.webhookUrl}; ` +
+        `visibility ${s.visibilityTimeoutSeconds} s (results ${s.resultsVisibilityTimeoutSeconds} s), ` +
+        `DLQ after ${s.maxReceiveCount} receives, batching window ${s.batchingWindowMs} ms`
+      );
+    });
+    if (stack === undefined) return { ok: false, steps, durationMs: Date.now() - started };
+
+    const snsOutageMs = options.snsOutageMs ?? DEFAULT_SNS_OUTAGE_MS;
+    const demo: Demo = {
+      stack,
+      say,
+      waitMs: options.waitMs ?? 20_000,
+      snsOutageMs,
+      metrics,
+      keyPair: { apiKey: stack.secretValue.apiKey, apiSecret: stack.secretValue.apiSecret },
+      id: (name) => `demo-${run}-${name}`,
+    };
+    try {
+      await step(steps, say, "A request becomes a session; its signed webhook a completed event", () =>
+        sessionAndResult(demo),
+      );
+      await step(steps, say, "A duplicate request spends no second token", () => duplicateRequest(demo));
+      await step(steps, say, "Rotated credentials are picked up without a failed request", () =>
+        rotatedCredentials(demo),
+      );
+      await step(steps, say, "Token limit: one alert, nothing lost; top-up, resolved alert, redrive", () =>
+        tokenLimit(demo),
+      );
+      await step(steps, say, "A bad request ends in verification.failed", () => badRequest(demo));
+      await step(steps, say, snsOutageStepName(snsOutageMs), () => snsOutage(demo));
+      await step(
+        steps,
+        say,
+        "A webhook lost outright: reconciliation delivers it, the metric counts it",
+        () => lostWebhook(demo),
+      );
+    } finally {
+      await stack.close();
+    }
+    return { ok: steps.every((s) => s.ok), steps, durationMs: Date.now() - started };
   } finally {
-    await stack.close();
+    stopLogTap();
+    metrics.stop();
   }
-  return { ok: steps.every((s) => s.ok), steps, durationMs: Date.now() - started };
+}
+
+/**
+ * The handlers' own JSON log lines (ERROR and up unless POWERTOOLS_LOG_LEVEL says otherwise; the
+ * SNS outage writes some) become one stack line each, as in `npm start`, from named fields only;
+ * the raw lines reach the terminal only when POWERTOOLS_LOG_LEVEL asks for them.
+ */
+function tapDemoHandlerLogs(stackLog: ((line: string) => void) | undefined): () => void {
+  return tapHandlerLogs({
+    service: process.env["POWERTOOLS_SERVICE_NAME"] || SERVICE,
+    show: process.env["POWERTOOLS_LOG_LEVEL"] || "SILENT",
+    onEntry: (entry) => {
+      const line =
+        describeHandlerLog(entry) ??
+        (entry["level"] === "ERROR" || entry["level"] === "CRITICAL"
+          ? `error  ${cut(String(entry["message"]), 160)}` +
+            (typeof entry["reason"] === "string" ? ` (${cut(entry["reason"], 80)})` : "")
+          : undefined);
+      if (line !== undefined) stackLog?.(timestamped(line));
+    },
+  });
 }
 
 async function step(
@@ -253,6 +326,7 @@ async function rotatedCredentials(demo: Demo): Promise<string> {
     secrets.destroy();
   }
   stack.simulator.control.rotateCredentials(pair.apiKey, pair.apiSecret);
+  demo.keyPair = pair;
   demo.say(
     `  new key pair in Secrets Manager and at Mark ID (apiKey ${pair.apiKey}); the functions still cache the old one`,
   );
@@ -375,4 +449,220 @@ async function badRequest(demo: Demo): Promise<string> {
   const identifier =
     typeof failed.body["identifier"] === "string" ? `, identifier ${failed.body["identifier"]}` : "";
   return `verification.failed (fields: ${fields.join(", ")}${identifier}); the message acknowledged at once, not retried`;
+}
+
+/** The outage step's name: it says how long SNS is down. */
+export function snsOutageStepName(outageMs: number): string {
+  return `SNS down for ${seconds(outageMs)} while a verification completes; published once it is back`;
+}
+
+async function snsOutage(demo: Demo): Promise<string> {
+  const { stack } = demo;
+  const aws = builtInAws(stack);
+  const requestId = demo.id("sns-outage");
+  demo.say(`  enqueue {"requestId":"${requestId}","dummyStatus":"ACTIVE"}: a session awaiting its review`);
+  await stack.enqueue({ requestId, clientId: "demo-client-6", dummyStatus: "ACTIVE" });
+  const session = await waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+  const scanRef = String(session.body["scanRef"]);
+  const resultBatchesBefore = stack.resultBatches.length;
+
+  const down = Date.now();
+  const back = down + demo.snsOutageMs;
+  const fault = aws.faults.inject({ service: "sns", operation: "Publish", error: "internal", untilMs: back });
+  demo.say(
+    `  SNS Publish fails for ${seconds(demo.snsOutageMs)} from now; Mark ID's reviewer approves session ${short(scanRef)}…`,
+  );
+  try {
+    await approveReview(demo, scanRef);
+    await until(
+      "the simulator's record of the result webhook answered",
+      () => webhooksOf(demo, scanRef).some((d) => d.status !== "error"),
+      demo.waitMs,
+    );
+    const answered = webhooksOf(demo, scanRef)[0]!;
+    if (answered.status !== 200)
+      throw new Error(`the webhook answered ${answered.status} during the SNS outage, not 200`);
+    demo.say(
+      `  +${since(down, answered.at)}  webhook → 200: the result is on the results queue; SNS back at +${since(down, back)}`,
+    );
+    await sleep(Math.max(0, back - Date.now()));
+  } finally {
+    fault.remove();
+  }
+  demo.say(`  +${since(down, Date.now())}  SNS answers again: the result's next redelivery publishes it`);
+  const early = completedOf(demo, scanRef).filter((r) => r.at < back);
+  if (early.length > 0) throw new Error("a verification.completed was published while SNS was down");
+
+  const completed = await waitEvent(
+    demo,
+    "verification.completed",
+    (b) => b["scanRef"] === scanRef,
+    `verification.completed for scanRef ${scanRef} after SNS came back`,
+  );
+  // Once: the results queue is empty again and no second event followed.
+  await until(
+    "the results queue empty",
+    () => Object.values(aws.sqs.counts(stack.resources.resultsQueueUrl)).every((n) => n === 0),
+    demo.waitMs,
+    250,
+  );
+  const events = completedOf(demo, scanRef).length;
+  if (events !== 1) throw new Error(`${events} verification.completed events for one result, expected 1`);
+  if (completed.body["final"] !== true || completed.body["overall"] !== "APPROVED")
+    throw new Error(
+      `verification.completed says final=${String(completed.body["final"])} overall=${String(completed.body["overall"])}, expected final APPROVED`,
+    );
+  const deliveries = webhooksOf(demo, scanRef).length;
+  if (deliveries !== 1) throw new Error(`Mark ID sent the webhook ${deliveries} times, expected once`);
+  const givenBack = stack.resultBatches
+    .slice(resultBatchesBefore)
+    .reduce((n, batch) => n + batch.returned.length, 0);
+  return (
+    `webhook → 200 at +${since(down, webhooksOf(demo, scanRef)[0]!.at)}, sent once; SNS down until ` +
+    `+${since(down, back)}: ${fault.hits()} publishes refused, the result given back ${givenBack} times, ` +
+    `nothing published; verification.completed final APPROVED at +${since(down, completed.at)}, once ` +
+    `(sequence ${String(completed.body["sequence"])})`
+  );
+}
+
+async function lostWebhook(demo: Demo): Promise<string> {
+  const { stack } = demo;
+  const control = stack.simulator.control;
+  const recoveredBefore = demo.metrics.total("ResultsRecovered");
+  const requestId = demo.id("lost-webhook");
+  control.dropWebhooks(1);
+  demo.say(
+    `  Mark ID loses its next webhook with every resend; enqueue {"requestId":"${requestId}",` +
+      `"dummyStatus":"APPROVED","expiryTime":1}`,
+  );
+  let session: PublishedRecord;
+  try {
+    await stack.enqueue({ requestId, clientId: "demo-client-7", dummyStatus: "APPROVED", expiryTime: 1 });
+    session = await waitEvent(
+      demo,
+      "verification.session-created",
+      (b) => b["requestId"] === requestId,
+      "verification.session-created",
+    );
+  } finally {
+    control.dropWebhooks(0);
+  }
+  const scanRef = String(session.body["scanRef"]);
+  const expiresAtMs = Date.parse(String(session.body["expiresAt"]));
+  await until(
+    "the simulator's record of the lost webhook",
+    () => webhooksOf(demo, scanRef).some((d) => d.status === "dropped"),
+    demo.waitMs,
+  );
+  const sent = webhooksOf(demo, scanRef).filter((d) => d.status !== "dropped").length;
+  if (sent > 0) throw new Error(`the webhook was sent ${sent} times, not lost`);
+
+  // Due once its token has expired (RECONCILE_AFTER_SECONDS=0): the index keeps whole seconds.
+  const afterSeconds = Number(stack.functionEnvironment["RECONCILE_AFTER_SECONDS"] ?? 900);
+  if (afterSeconds * 1000 > demo.waitMs)
+    throw new Error(
+      `RECONCILE_AFTER_SECONDS=${afterSeconds} in this shell: the session is due that long after its ` +
+        "token expired (the demo's stack sets 0)",
+    );
+  await sleep(Math.max(0, Math.ceil(expiresAtMs / 1000 + afterSeconds) * 1000 - Date.now()));
+  const statusCallsBefore = statusCalls(demo);
+  let runs = 0;
+  await until(
+    "a reconciliation run that finds the session's final status",
+    async () => {
+      runs += 1;
+      const invocation = await stack.runReconciler();
+      const summary = invocation.kind === "returned" ? (invocation.value as { final?: unknown }) : {};
+      return typeof summary.final === "number" && summary.final > 0;
+    },
+    demo.waitMs,
+    500,
+  );
+  const completed = await waitEvent(
+    demo,
+    "verification.completed",
+    (b) => b["scanRef"] === scanRef,
+    `verification.completed for scanRef ${scanRef}`,
+  );
+  const b = completed.body;
+  if (b["source"] !== "reconciliation" || b["final"] !== true || b["overall"] !== "APPROVED")
+    throw new Error(
+      `verification.completed says source=${String(b["source"])} final=${String(b["final"])} ` +
+        `overall=${String(b["overall"])}, expected a final APPROVED from reconciliation`,
+    );
+  if (b["requestId"] !== requestId) throw new Error("the reconciled result names another requestId");
+  await until(
+    "the ResultsRecovered metric counted",
+    () => demo.metrics.total("ResultsRecovered") > recoveredBefore,
+    demo.waitMs,
+  ).catch((error: unknown) => {
+    throw stack.functionEnvironment["POWERTOOLS_METRICS_DISABLED"] === "true"
+      ? new Error("no metric lines: POWERTOOLS_METRICS_DISABLED=true in this shell turns them off")
+      : error;
+  });
+  const recovered = demo.metrics.total("ResultsRecovered") - recoveredBefore;
+  if (recovered !== 1) throw new Error(`ResultsRecovered counted ${recovered} for one lost webhook`);
+  const asked = statusCalls(demo) - statusCallsBefore;
+  return (
+    `webhook of session ${short(scanRef)}… lost with its resends; token expired → reconciler ` +
+    `(${runs} run${runs === 1 ? "" : "s"}) → POST /api/v2/status (${asked} call${asked === 1 ? "" : "s"}) → ` +
+    `verification.completed final APPROVED source=reconciliation data=${JSON.stringify(b["data"])}; ` +
+    `ResultsRecovered +${recovered} (read from the publisher's EMF metric line)`
+  );
+}
+
+/** The reviewer's decision on a dummy session (markid-api.md §4.2): its final webhook follows. */
+async function approveReview(demo: Demo, scanRef: string): Promise<void> {
+  const { apiKey, apiSecret } = demo.keyPair;
+  const response = await fetch(`${demo.stack.simulator.url}/api/v2/add-dummy-status`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString("base64")}`,
+    },
+    body: JSON.stringify({
+      scanRef,
+      manualFaceMatchResult: "FACE_MATCH",
+      manualDocumentValidity: "DOC_VALIDATED",
+    }),
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`the manual review was refused: HTTP ${response.status}`);
+}
+
+/** Calls to Mark ID's status endpoint it answered (the credential check's probe gets a 400). */
+function statusCalls(demo: Demo): number {
+  return demo.stack.simulator.control
+    .requests()
+    .filter((r) => r.path === "/api/v2/status" && r.status === 200).length;
+}
+
+function builtInAws(stack: LocalStack): LocalAws {
+  if (stack.aws === undefined)
+    throw new Error("this step takes SNS down in the built-in local AWS; it cannot against another endpoint");
+  return stack.aws;
+}
+
+function webhooksOf(demo: Demo, scanRef: string) {
+  return demo.stack.simulator.control.webhooks().filter((d) => d.body.includes(scanRef));
+}
+
+function completedOf(demo: Demo, scanRef: string): PublishedRecord[] {
+  return demo.stack.published.list(
+    (r) => r.topic === "events" && r.type === "verification.completed" && r.body["scanRef"] === scanRef,
+  );
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** Time from `start` to `at`, e.g. `31.4 s`. */
+function since(start: number, at: number): string {
+  return `${((at - start) / 1000).toFixed(1)} s`;
 }

@@ -89,7 +89,7 @@ const COMMANDS: [string, string, ...string[][]][] = [
   ],
   ["start.ts", "npm start", ["now"], ["--port", "1"]],
   ["simulator/main.ts", "npm run simulator", ["--port", "1"], ["now"]],
-  ["demo.ts", "npm run demo", ["--fast"]],
+  ["demo.ts", "npm run demo", ["--fast"], ["--sns-outage", "soon"], ["--sns-outage", "0"]],
   ["chaos.ts", "npm run chaos", ["--bogus", "1"], ["--requests", "many"], ["--seed"]],
 ];
 
