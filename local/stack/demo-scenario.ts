@@ -535,32 +535,44 @@ async function lostWebhook(demo: Demo): Promise<string> {
   const control = stack.simulator.control;
   const recoveredBefore = demo.metrics.total("ResultsRecovered");
   const requestId = demo.id("lost-webhook");
+  demo.say(
+    `  enqueue {"requestId":"${requestId}","dummyStatus":"APPROVED","expiryTime":1}: the automatic ` +
+      "result's webhook (final: false) arrives; a manual review follows",
+  );
+  await stack.enqueue({ requestId, clientId: "demo-client-7", dummyStatus: "APPROVED", expiryTime: 1 });
+  const session = await waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+  const scanRef = String(session.body["scanRef"]);
+  const expiresAtMs = Date.parse(String(session.body["expiresAt"]));
+  await waitEvent(
+    demo,
+    "verification.completed",
+    (b) => b["scanRef"] === scanRef && b["final"] === false,
+    `the automatic result (final: false) for scanRef ${scanRef}`,
+  );
+
+  // The reviewer's decision is the final result; its webhook is the one lost.
   control.dropWebhooks(1);
   demo.say(
-    `  Mark ID loses its next webhook with every resend; enqueue {"requestId":"${requestId}",` +
-      `"dummyStatus":"APPROVED","expiryTime":1}`,
+    `  Mark ID loses its next webhook with every resend; the reviewer approves session ${short(scanRef)}…`,
   );
-  let session: PublishedRecord;
   try {
-    await stack.enqueue({ requestId, clientId: "demo-client-7", dummyStatus: "APPROVED", expiryTime: 1 });
-    session = await waitEvent(
-      demo,
-      "verification.session-created",
-      (b) => b["requestId"] === requestId,
-      "verification.session-created",
+    await approveReview(demo, scanRef);
+    await until(
+      "the simulator's record of the lost webhook",
+      () => webhooksOf(demo, scanRef).some((d) => d.status === "dropped"),
+      demo.waitMs,
     );
   } finally {
     control.dropWebhooks(0);
   }
-  const scanRef = String(session.body["scanRef"]);
-  const expiresAtMs = Date.parse(String(session.body["expiresAt"]));
-  await until(
-    "the simulator's record of the lost webhook",
-    () => webhooksOf(demo, scanRef).some((d) => d.status === "dropped"),
-    demo.waitMs,
-  );
-  const sent = webhooksOf(demo, scanRef).filter((d) => d.status !== "dropped").length;
-  if (sent > 0) throw new Error(`the webhook was sent ${sent} times, not lost`);
+  const lost = webhooksOf(demo, scanRef).filter((d) => d.status === "dropped").length;
+  if (lost !== 1 || completedOf(demo, scanRef).some((r) => r.body["final"] === true))
+    throw new Error("the reviewer's webhook was not lost: a final result arrived without reconciliation");
 
   // Due once its token has expired (RECONCILE_AFTER_SECONDS=0): the index keeps whole seconds.
   const afterSeconds = Number(stack.functionEnvironment["RECONCILE_AFTER_SECONDS"] ?? 900);
@@ -570,6 +582,9 @@ async function lostWebhook(demo: Demo): Promise<string> {
         "token expired (the demo's stack sets 0)",
     );
   await sleep(Math.max(0, Math.ceil(expiresAtMs / 1000 + afterSeconds) * 1000 - Date.now()));
+  demo.say(
+    `  the token has expired and RECONCILE_AFTER_SECONDS=${afterSeconds}: the session is due; the reconciler runs`,
+  );
   const statusCallsBefore = statusCalls(demo);
   let runs = 0;
   await until(
@@ -586,8 +601,8 @@ async function lostWebhook(demo: Demo): Promise<string> {
   const completed = await waitEvent(
     demo,
     "verification.completed",
-    (b) => b["scanRef"] === scanRef,
-    `verification.completed for scanRef ${scanRef}`,
+    (b) => b["scanRef"] === scanRef && b["final"] === true,
+    `the final verification.completed for scanRef ${scanRef}`,
   );
   const b = completed.body;
   if (b["source"] !== "reconciliation" || b["final"] !== true || b["overall"] !== "APPROVED")
@@ -609,7 +624,8 @@ async function lostWebhook(demo: Demo): Promise<string> {
   if (recovered !== 1) throw new Error(`ResultsRecovered counted ${recovered} for one lost webhook`);
   const asked = statusCalls(demo) - statusCallsBefore;
   return (
-    `webhook of session ${short(scanRef)}… lost with its resends; token expired → reconciler ` +
+    `automatic result by webhook (final: false); the review's webhook lost with its resends; after the ` +
+    `token expired → reconciler ` +
     `(${runs} run${runs === 1 ? "" : "s"}) → POST /api/v2/status (${asked} call${asked === 1 ? "" : "s"}) → ` +
     `verification.completed final APPROVED source=reconciliation data=${JSON.stringify(b["data"])}; ` +
     `ResultsRecovered +${recovered} (read from the publisher's EMF metric line)`
