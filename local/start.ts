@@ -1,4 +1,4 @@
-// `npm start`: the whole system on loopback — Mark ID simulator, local AWS, the three functions
+// `npm start`: the whole system on loopback — Mark ID simulator, local AWS, the five functions
 // behind their event sources — with embedded defaults and no AWS account. See docs/local-stack.md.
 import { randomBytes } from "node:crypto";
 import { announceNodeVersion } from "./node-version-notice";
@@ -16,7 +16,7 @@ commandLineOrExit({
   name: "npm start",
   usage: `(no arguments; settings come from the environment)
 
-The whole system on loopback: Mark ID simulator, local AWS, the three functions behind their event
+The whole system on loopback: Mark ID simulator, local AWS, the five functions behind their event
 sources. Ctrl-C (SIGINT) or SIGTERM stops everything it started.
 
 Settings (docs/local-stack.md): ${SETTINGS_VARIABLES.join(", ")}.`,

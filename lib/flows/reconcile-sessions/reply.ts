@@ -3,7 +3,7 @@ import type { StatusResponse } from "../../markid/schemas/verification";
 import type { PendingCompletedEvent } from "../../messages";
 
 /*
- * What a POST /api/v2/status reply means for a session (design.md §4.4, markid-api.md §6.2, §8.1):
+ * What a POST /api/v2/status reply means for a session (design.md §4.4, markid-api.md §6.2, §8):
  * ACTIVE (token unused, still valid) and REVIEWING (a person is reviewing it) are in progress;
  * every other value is final (APPROVED, DENIED, SUSPECTED, EXPIRED, EXPIRED-DELETED, DELETED,
  * ARCHIVED, and one not known yet, published as it is).
@@ -16,7 +16,7 @@ const REVIEWABLE: ReadonlySet<string> = new Set(["APPROVED", "DENIED", "SUSPECTE
 /**
  * In progress: ACTIVE or REVIEWING; or, for a session whose automatic result came with `final:
  * false` (a manual review follows), a reply without a manual decision yet. REVIEWING is a feature
- * Mark ID switches on per account (markid-api.md §8.1); without it the status endpoint shows the
+ * Mark ID switches on per account (markid-api.md §8); without it the status endpoint shows the
  * automatic result during the review, and taking that for the final one would publish it early.
  * The review's own webhook closes the session; if that one is lost, the status shows the manual
  * decision and the next ask publishes it.
