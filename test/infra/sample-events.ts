@@ -20,6 +20,8 @@ export const SAMPLE_EVENT_FILES = [
   "http-webhook-base64.json",
   "http-webhook-bad-signature.json",
   "schedule-check-credentials.json",
+  "sqs-publish-verification-result.json",
+  "schedule-reconcile-sessions.json",
 ] as const;
 export type SampleEventFile = (typeof SAMPLE_EVENT_FILES)[number];
 
@@ -27,6 +29,7 @@ const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const TIME_EPOCH_MS = 1_764_064_800_000; // 2025-11-25T10:00:00Z
 const REQUEST_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:markid-serverless-dev-requests`;
+const RESULTS_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:markid-serverless-dev-results`;
 
 function hmacSha256Hex(body: string, key: string): string {
   return createHmac("sha256", key).update(Buffer.from(body, "utf8")).digest("hex");
@@ -52,7 +55,7 @@ export const SAMPLE_SQS_BODIES = {
   notJson: "requestId=req-0003&clientId=cust-4822",
 } as const;
 
-function sqsRecord(index: number, body: string): Record<string, unknown> {
+function sqsRecord(index: number, body: string, queueArn = REQUEST_QUEUE_ARN): Record<string, unknown> {
   const sent = TIME_EPOCH_MS + index * 1_000;
   return {
     messageId: `6f1c3e2a-1b7d-4c1e-9a0b-00000000000${index + 1}`,
@@ -67,7 +70,7 @@ function sqsRecord(index: number, body: string): Record<string, unknown> {
     messageAttributes: {},
     md5OfBody: md5Hex(body),
     eventSource: "aws:sqs",
-    eventSourceARN: REQUEST_QUEUE_ARN,
+    eventSourceARN: queueArn,
     awsRegion: REGION,
   };
 }
@@ -189,9 +192,48 @@ function httpWebhook(options: {
 /** A well-formed signature made with another key: the webhook must answer 401. */
 const WRONG_KEY = "not-the-signing-key";
 
+// ------------------------------------------------------------------ SQS results queue
+
+/**
+ * What the webhook queues for the sample result above (lib/result-delivery.ts), and a record this
+ * project cannot have written: publish-verification-result publishes the first once and gives the
+ * second back (it ends in the results DLQ).
+ */
+export const SAMPLE_RESULTS_BODIES = {
+  queued: JSON.stringify({
+    kind: "verification-result",
+    event: {
+      type: "verification.completed",
+      scanRef: SAMPLE_WEBHOOK_PAYLOAD.scanRef,
+      clientId: SAMPLE_WEBHOOK_PAYLOAD.clientId,
+      externalRef: SAMPLE_WEBHOOK_PAYLOAD.externalRef,
+      final: SAMPLE_WEBHOOK_PAYLOAD.final,
+      overall: SAMPLE_WEBHOOK_PAYLOAD.status.overall,
+      fraudTags: [],
+      mismatchTags: [],
+      autoDocument: SAMPLE_WEBHOOK_PAYLOAD.status.autoDocument,
+      autoFace: SAMPLE_WEBHOOK_PAYLOAD.status.autoFace,
+      manualDocument: null,
+      manualFace: null,
+      data: SAMPLE_WEBHOOK_PAYLOAD.data,
+      source: "webhook",
+      receivedAt: "2025-11-25T10:00:00.000Z",
+    },
+  }),
+  malformed: JSON.stringify({ kind: "verification-result", event: { scanRef: "" } }),
+} as const;
+
+function sqsPublishVerificationResult(): Record<string, unknown> {
+  return {
+    Records: [SAMPLE_RESULTS_BODIES.queued, SAMPLE_RESULTS_BODIES.malformed].map((body, index) =>
+      sqsRecord(index, body, RESULTS_QUEUE_ARN),
+    ),
+  };
+}
+
 // ------------------------------------------------------------------ EventBridge schedule
 
-function scheduleCheckCredentials(): Record<string, unknown> {
+function scheduled(ruleName: string): Record<string, unknown> {
   return {
     version: "0",
     id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
@@ -200,11 +242,13 @@ function scheduleCheckCredentials(): Record<string, unknown> {
     account: ACCOUNT,
     time: "2025-11-25T10:00:00Z",
     region: REGION,
-    resources: [
-      `arn:aws:events:${REGION}:${ACCOUNT}:rule/markid-serverless-dev-CheckCredentialsEventsRuleSchedu-1A2B3C4D5E6F`,
-    ],
+    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/${ruleName}`],
     detail: {},
   };
+}
+
+function scheduleCheckCredentials(): Record<string, unknown> {
+  return scheduled("markid-serverless-dev-CheckCredentialsEventsRuleSchedu-1A2B3C4D5E6F");
 }
 
 /** Every sample event, keyed by its file name under events/. */
@@ -219,6 +263,10 @@ export function buildSampleEvents(): Record<SampleEventFile, Record<string, unkn
       signature: hmacSha256Hex(SAMPLE_WEBHOOK_BODY, WRONG_KEY),
     }),
     "schedule-check-credentials.json": scheduleCheckCredentials(),
+    "sqs-publish-verification-result.json": sqsPublishVerificationResult(),
+    "schedule-reconcile-sessions.json": scheduled(
+      "markid-serverless-dev-ReconcileSessionsEventsRuleSch-6F5E4D3C2B1A",
+    ),
   };
 }
 
