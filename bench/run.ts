@@ -21,6 +21,7 @@ const FIGURES: readonly Figure[] = [
   { name: "secret-reads", run: async () => (await import("./secret-reads")).run() },
   { name: "batch-size", run: async () => (await import("./batch-size")).run() },
   { name: "webhook-parse", run: async () => (await import("./webhook-parse")).run() },
+  { name: "webhook-burst", run: async () => (await import("./webhook-burst")).run() },
 ];
 
 // The SDK warns once per process (this one and the simulator, local AWS and cold-init children,
