@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import type { ChaosOptions } from "../../local/chaos/options";
 import { REPO_ROOT } from "./simulator-process";
 import type { WebhookTarget } from "./webhook-delivery";
 
@@ -54,6 +55,30 @@ export async function startStackProcess(): Promise<StackProcess> {
       await exited;
     },
   };
+}
+
+/** What a chaos run in its own process reports back (local/chaos/run.ts ChaosReport, in part). */
+export interface ChaosOutcome {
+  readonly wallMs: number;
+  readonly finished: boolean;
+  readonly reconciliation: { readonly runs: number; readonly finished: boolean };
+  readonly results: {
+    readonly sessions: number;
+    readonly neverDelivered: number;
+    readonly recovered: number;
+    readonly statusCalls: number;
+    readonly sessionsAsked: number;
+    readonly statusCallsPerSessionAsked: number;
+    readonly askedAfterFinal: number;
+  };
+}
+
+/** `runChaos(options)` in a child process (it starts a local stack of its own). */
+export async function runChaosProcess(options: Partial<ChaosOptions>): Promise<ChaosOutcome> {
+  const child = spawnWithIpc("bench/support/chaos-main.ts", { BENCH_CHAOS_OPTIONS: JSON.stringify(options) });
+  const outcome = await nextMessage<ChaosOutcome>(child, "the chaos run");
+  if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+  return outcome;
 }
 
 /**
