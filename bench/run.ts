@@ -21,6 +21,10 @@ const FIGURES: readonly Figure[] = [
   { name: "secret-reads", run: async () => (await import("./secret-reads")).run() },
   { name: "batch-size", run: async () => (await import("./batch-size")).run() },
   { name: "webhook-parse", run: async () => (await import("./webhook-parse")).run() },
+  { name: "webhook-burst", run: async () => (await import("./webhook-burst")).run() },
+  { name: "delivery-to-event", run: async () => (await import("./delivery-to-event")).run() },
+  { name: "reconcile-calls", run: async () => (await import("./reconcile-calls")).run() },
+  { name: "reconcile-rate-share", run: async () => (await import("./reconcile-rate-share")).run() },
 ];
 
 // The SDK warns once per process (this one and the simulator, local AWS and cold-init children,
