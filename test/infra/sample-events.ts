@@ -199,7 +199,7 @@ const WRONG_KEY = "not-the-signing-key";
  * project cannot have written: publish-verification-result publishes the first once and gives the
  * second back (it ends in the results DLQ).
  */
-export const SAMPLE_RESULTS_BODIES = {
+const SAMPLE_RESULTS_BODIES = {
   queued: JSON.stringify({
     kind: "verification-result",
     event: {
