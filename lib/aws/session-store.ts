@@ -27,7 +27,9 @@ import {
  *   session-created --markPublished--> published
  *   in-progress --markOutcomeUnknown--> outcome-unknown         the token call's outcome is unknown
  *                                                               and MARKID_TOKEN_UNKNOWN_OUTCOME=fail
- *   any state, TTL (expiresAt) passed --claim--> in-progress     the token has expired anyway
+ *   any state, TTL (expiresAt) passed --claim--> in-progress     a claim's or an unknown outcome's
+ *                                                               token has expired anyway; a saved
+ *                                                               session is kept far longer (below)
  *
  * `claim` on an item holding a session returns the session (re-publish it); on a live claim it
  * returns `in-progress` (give the message back, it comes again after the lease). The lease must
@@ -41,7 +43,9 @@ import {
  * that spends money followed by a step that may fail.
  *
  * The authToken is stored because a re-publish needs it; the table is encrypted at rest
- * (serverless.yml) and the item expires with the token (TTL).
+ * (serverless.yml). A saved session's item outlives its token by the results' retention
+ * (on-created.ts), so a late duplicate re-publishes it instead of making a second token; its
+ * authToken is by then an expired credential.
  */
 
 export interface StoredSession {

@@ -59,7 +59,7 @@ const sessionItem = async (requestId: string) =>
 afterEach(() => resetStack(stack()));
 
 describe("a new request", () => {
-  it("creates one token, stores the session until the token expires, and publishes it with its type attribute", async () => {
+  it("creates one token, stores the session past the token's expiry, and publishes it with its type attribute", async () => {
     const now = Date.now();
     const { process } = harness(stack().newContainer({ now: () => now }));
     const requestId = unique("req");
@@ -94,7 +94,9 @@ describe("a new request", () => {
     const item = await sessionItem(requestId);
     expect(item).toMatchObject({
       status: "published",
-      expiresAt: Math.ceil((now + 600_000) / 1000),
+      // Kept past the token by the results' retention (30 days by default): a late duplicate
+      // re-publishes it rather than making a second token.
+      expiresAt: Math.ceil((now + 600_000) / 1000) + 30 * 86_400,
       session: {
         scanRef: body["scanRef"],
         authToken: body["authToken"],
@@ -103,6 +105,26 @@ describe("a new request", () => {
         clientId: "cust-1",
       },
     });
+  });
+
+  it("re-publishes the session to a duplicate that comes after its token expired: never a second token", async () => {
+    let now = Date.now();
+    const { process } = harness(stack().newContainer({ now: () => now }));
+    const request = { requestId: unique("req"), clientId: "cust-late", expiryTime: 60 };
+    (await process(request))._unsafeUnwrap();
+    const tokenCalls = () =>
+      stack()
+        .simulator.control.requests()
+        .filter((r) => r.path === "/api/v2/token").length;
+    const callsBefore = tokenCalls();
+
+    now += 3_600_000; // an hour after the token expired: a late duplicate, or a redrive
+    (await process(request))._unsafeUnwrap();
+
+    expect(tokenCalls()).toBe(callsBefore);
+    const scanRefs = events().map((event) => event.body["scanRef"]);
+    expect(scanRefs).toHaveLength(2);
+    expect(scanRefs[1]).toBe(scanRefs[0]);
   });
 
   it("defaults the expiry to Mark ID's (86 400 s) when the request sets none", async () => {

@@ -1,6 +1,7 @@
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { isConditionalCheckFailed } from "../../aws/aws-error";
 import type { TokenResponse } from "../../markid/schemas/token";
+import { resultRetentionSeconds } from "../result-retention";
 import { publishSession } from "./publish";
 import { markPublished } from "./state";
 import type { VerificationRequest } from "./request";
@@ -29,10 +30,14 @@ export function onTokenCreated(
     baseUrl: deps.config.MARKID_BASE_URL,
     now: deps.now(),
   });
+  // The session outlives its token (design.md §4.3): a duplicate or a redrive that comes after the
+  // token expired re-publishes this session rather than making a second token for the requestId,
+  // and the item lives as long as the session's scan# item (the reconciler's record of it).
+  const keptUntil = ttlEpochSeconds + resultRetentionSeconds(deps.config.RECONCILE_GIVE_UP_SECONDS);
   // Stored BEFORE publishing: if the publish fails, the redelivery re-publishes this session
   // instead of spending a second credit.
   return deps.sessions
-    .saveSession(request.requestId, session, ttlEpochSeconds, claimId)
+    .saveSession(request.requestId, session, keptUntil, claimId)
     .map(() => true)
     .orElse((error): ResultAsync<boolean, RecordReport<GivenBackOutcome>> => {
       if (isConditionalCheckFailed(error)) {

@@ -14,7 +14,7 @@ export function redirectUrlFor(baseUrl: string, authToken: string): string {
 
 export interface NewSession {
   readonly session: StoredSession;
-  /** The DynamoDB TTL of the stored session: it expires with the token. */
+  /** When the token expires, epoch seconds (the stored session is kept longer: on-created.ts). */
   readonly ttlEpochSeconds: number;
 }
 
