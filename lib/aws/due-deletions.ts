@@ -71,7 +71,8 @@ export function createDueDeletionStore({ table }: { readonly table: StateTable }
       Key: { pk: pk(scanRef) },
       UpdateExpression: expression,
       ConditionExpression: "#shard = :delete",
-      ExpressionAttributeNames: NAMES,
+      // DynamoDB refuses a name the expressions do not use.
+      ExpressionAttributeNames: expression.includes("#due") ? NAMES : { "#shard": NAMES["#shard"] },
       ExpressionAttributeValues: { ":delete": DUE_DELETIONS_SHARD, ...values },
     })
       .map(() => undefined)
