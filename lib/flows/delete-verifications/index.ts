@@ -232,7 +232,7 @@ function callDelete(scope: Scope, deletion: DueDeletion): ResultAsync<DeletionRe
 }
 
 /** Mark ID's documented refusal before the token expires (markid-api.md §6.4). */
-export function isTokenNotExpired(error: MarkIdError): boolean {
+function isTokenNotExpired(error: MarkIdError): boolean {
   if (error.kind !== "api" && error.kind !== "unknown-identifier") return false;
   return error.identifier === "PARTNER_ERROR" || /token has not expired/i.test(error.message);
 }
