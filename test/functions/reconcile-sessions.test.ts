@@ -307,6 +307,30 @@ describe("retention at Mark ID (MARKID_RETENTION_SECONDS)", () => {
     expect(logs()).not.toContain(personOf(requestId));
   });
 
+  it("the whole way: a reconciled final result, published by the publisher's handler, is deleted a retention period later", async () => {
+    const requestId = unique("whole-way");
+    const [scanRef] = await startSessions([{ requestId, dummyStatus: "DENIED" }]);
+    stack().simulator.control.expire(scanRef!);
+    const afterExpiry = TOKEN_LIFETIME_MS + 16 * MINUTE_MS;
+    expect(await reconcilerAt(afterExpiry, retention)(SCHEDULE, lambdaContext(30_000))).toMatchObject({
+      final: 1,
+      deletions: { due: 0 },
+    });
+    expect(await publishQueuedResults(stack(), { deps: stack().newContainer(retention) })).toEqual({
+      received: 1,
+      givenBack: 0,
+    });
+    stack().simulator.control.clearRequests();
+    // The publisher's clock is the real one: the deletion is due an hour from now.
+    const done = await reconcilerAt(RETENTION_SECONDS * 1000 + MINUTE_MS, retention)(
+      SCHEDULE,
+      lambdaContext(30_000),
+    );
+    expect(done.deletions).toMatchObject({ due: 1, deleted: 1 });
+    expect(deleteCalls()).toEqual([scanRef]);
+    expect(deletedEvents()).toMatchObject([{ scanRef, requestId }]);
+  });
+
   it("off (the default): a run neither reads nor deletes anything queued", async () => {
     const [scanRef] = await startSessions([{ requestId: unique("kept"), dummyStatus: "APPROVED" }]);
     (
