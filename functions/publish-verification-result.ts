@@ -17,7 +17,10 @@ import { processSqsBatch } from "../lib/runtime/sqs-batch";
 export type PublishVerificationResultHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 
 type Needs = PublishResultDependencies & {
-  readonly config: Pick<Config, "BATCH_CONCURRENCY" | "RECONCILE_GIVE_UP_SECONDS">;
+  readonly config: Pick<
+    Config,
+    "BATCH_CONCURRENCY" | "RECONCILE_GIVE_UP_SECONDS" | "MARKID_RETENTION_SECONDS"
+  >;
 };
 
 /** The handler over given dependencies (tests pass their own). */
@@ -30,7 +33,10 @@ export function createPublishVerificationResultHandler(
       const deps = dependencies();
       return {
         deps,
-        settings: { retentionSeconds: resultRetentionSeconds(deps.config.RECONCILE_GIVE_UP_SECONDS) },
+        settings: {
+          retentionSeconds: resultRetentionSeconds(deps.config.RECONCILE_GIVE_UP_SECONDS),
+          deleteAfterSeconds: deps.config.MARKID_RETENTION_SECONDS,
+        },
         limit: createConcurrencyLimit(deps.config.BATCH_CONCURRENCY),
       };
     },

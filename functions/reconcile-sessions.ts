@@ -1,5 +1,10 @@
 import type { ScheduledEvent } from "aws-lambda";
 import {
+  deleteDueVerifications,
+  type DeleteVerificationsDependencies,
+} from "../lib/flows/delete-verifications";
+import { deletionObserver } from "../lib/flows/delete-verifications/report";
+import {
   reconcileSessions,
   type ReconcileSessionsDependencies,
   type ReconcileSummary,
@@ -13,10 +18,14 @@ import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame"
  * (design.md §4.4), sends each final status to the results queue, and returns the summary it
  * logs. It never throws for an outcome: Mark ID or DynamoDB failing ends the run early, in the
  * summary, and the sessions not reached stay due for the next run.
+ *
+ * With retention at Mark ID on (MARKID_RETENTION_SECONDS), a run that was not stopped then deletes
+ * the verification data whose retention period has passed (design.md §4.5), within the same rate
+ * limit and invocation, and publishes verification.deleted for each.
  */
 export type ReconcileSessionsHandler = LambdaHandler<ScheduledEvent, ReconcileSummary>;
 
-type Needs = ReconcileSessionsDependencies;
+type Needs = ReconcileSessionsDependencies & DeleteVerificationsDependencies;
 
 /** The handler over given dependencies (tests pass their own). */
 export function createReconcileSessionsHandler(dependencies: () => Needs): ReconcileSessionsHandler {
@@ -25,11 +34,24 @@ export function createReconcileSessionsHandler(dependencies: () => Needs): Recon
     container: dependencies,
     correlationId: (event: ScheduledEvent) => event.id,
     run: async (_event, deps, { context, cutoff }) => {
-      const summary = await reconcileSessions(deps, {
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      const remainingTimeMs = () => context.getRemainingTimeInMillis();
+      const reconciled = await reconcileSessions(deps, {
+        remainingTimeMs,
         cutoff,
         observer: reconcileObserver(),
       });
+      // A run stopped (Mark ID failing, no time left, the table unavailable) deletes nothing either.
+      const summary: ReconcileSummary =
+        reconciled.stoppedEarly !== undefined || deps.config.MARKID_RETENTION_SECONDS <= 0
+          ? reconciled
+          : {
+              ...reconciled,
+              deletions: await deleteDueVerifications(deps, {
+                remainingTimeMs,
+                cutoff,
+                observer: deletionObserver(),
+              }),
+            };
       reportReconcileRun(summary);
       return summary;
     },

@@ -62,6 +62,11 @@ export const configShape = () => ({
   RECONCILE_MAX_PER_RUN: positiveInt(100),
   /** A session still in progress this long after its token expired is given up (alarm). */
   RECONCILE_GIVE_UP_SECONDS: positiveInt(604_800),
+  /**
+   * Retention at Mark ID: a session's verification data is deleted there (POST /api/v2/delete)
+   * this long after its final result was published. 0, the default, keeps it (README "Retention").
+   */
+  MARKID_RETENTION_SECONDS: nonNegativeInt(0),
 });
 
 /** Built when the configuration is first parsed (once per container). */

@@ -128,6 +128,20 @@ export const notificationEventSchema = z
       "A signed webhook that is not a verification result (a document-expiration notice, an AML-monitoring hit, a kind not yet known), published as received.",
   });
 
+export const verificationDeletedEventSchema = z
+  .object({
+    type: eventType("verification.deleted"),
+    scanRef: z.string().describe("Mark ID's reference of the verification session."),
+    requestId: optionalText("The request that created the session, when this deployment created it."),
+    clientId: optionalText("The user's id in the calling system, when this deployment created the session."),
+    deletedAt: isoTime("ISO-8601 time Mark ID confirmed the deletion."),
+  })
+  .meta({
+    title: "verification.deleted",
+    description:
+      "The session's verification data (photos, document data, names) was deleted at Mark ID once the deployment's retention period after its final result had passed; Mark ID can no longer give it.",
+  });
+
 export const alertMessageSchema = z
   .object({
     type: z.enum(ALERT_TYPES).describe("What is wrong; also the SNS message attribute `type`."),
@@ -154,5 +168,6 @@ export const MESSAGE_SCHEMAS = {
   "verification.completed": verificationCompletedEventSchema,
   "verification.failed": verificationFailedEventSchema,
   "markid.notification": notificationEventSchema,
+  "verification.deleted": verificationDeletedEventSchema,
   alert: alertMessageSchema,
 } as const;

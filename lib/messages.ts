@@ -106,5 +106,24 @@ export interface VerificationFailedEvent {
   readonly fields: readonly string[];
 }
 
+/**
+ * A session's verification data was deleted at Mark ID (POST /api/v2/delete) once the retention
+ * period after its final result had passed (MARKID_RETENTION_SECONDS).
+ */
+export interface VerificationDeletedEvent {
+  readonly type: "verification.deleted";
+  readonly scanRef: string;
+  /** The request that created the session, when this deployment created it. */
+  readonly requestId?: string;
+  /** The user's id in the calling system, when this deployment created the session. */
+  readonly clientId?: string;
+  /** ISO-8601 time Mark ID confirmed the deletion. */
+  readonly deletedAt: string;
+}
+
 export type VerificationEvent =
-  SessionCreatedEvent | VerificationCompletedEvent | VerificationFailedEvent | NotificationEvent;
+  | SessionCreatedEvent
+  | VerificationCompletedEvent
+  | VerificationFailedEvent
+  | NotificationEvent
+  | VerificationDeletedEvent;

@@ -40,6 +40,7 @@ const EVENT_NAMES = [
   "verification.completed",
   "verification.failed",
   "markid.notification",
+  "verification.deleted",
 ] as const satisfies readonly MessageName[];
 
 function topics(): Topic[] {

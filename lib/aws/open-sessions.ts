@@ -17,7 +17,8 @@ import {
  *
  *   start-verification --track--> open, due at tokenExpiry + RECONCILE_AFTER_SECONDS
  *   reconciler --claimAsk--> open, due again one interval later (so a concurrent run skips it)
- *   publisher --next, final (result-sequence.ts)--> closed: final result on its way out
+ *   publisher --next, final (result-sequence.ts)--> closed: final result on its way out (and,
+ *     with retention at Mark ID on, queued for deletion: due-deletions.ts)
  *   reconciler --giveUp--> closed: still in progress RECONCILE_GIVE_UP_SECONDS after expiry
  *
  * Keyed by scanRef, not requestId: the publisher knows only the scanRef of a webhook's result.
@@ -139,9 +140,10 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
       return update({
         Key: { pk: pk(scanRef) },
         UpdateExpression: "SET gaveUpAt = :at REMOVE #shard, #due",
-        ConditionExpression: "attribute_exists(#shard)",
+        // Only while open: a final result published meanwhile may have queued its deletion.
+        ConditionExpression: "#shard = :open",
         ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: { ":at": new Date(nowMs).toISOString() },
+        ExpressionAttributeValues: { ":at": new Date(nowMs).toISOString(), ":open": OPEN_SESSIONS_SHARD },
       })
         .map(() => undefined)
         .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));

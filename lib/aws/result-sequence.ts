@@ -2,6 +2,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ResultAsync } from "neverthrow";
 import { fromAwsPromise, type AwsError } from "./aws-error";
 import {
+  DUE_DELETIONS_SHARD,
   OPEN_SESSIONS_DUE_ATTRIBUTE,
   OPEN_SESSIONS_SHARD_ATTRIBUTE,
   stateKey,
@@ -15,7 +16,10 @@ import {
  * result, the mark that takes the session out of the reconciler's index — in the same write, made
  * before the event is published, so the reconciler never asks about a session whose final result
  * is already on its way out. Should that publish fail for good, the result waits in the results
- * DLQ (alarmed) rather than in the reconciler's index.
+ * DLQ (alarmed) rather than in the reconciler's index. When retention at Mark ID is on
+ * (`deleteAfterSeconds`), the same write moves the item from the reconciler's shard of the index
+ * to the deletion shard, due once the retention period has passed (due-deletions.ts); a later
+ * final result (a review changing it) starts the period again.
  *
  * A number is drawn just before its event is published; a publish that fails leaves a gap, and the
  * retry draws a higher one. So numbers only grow in the order results are published, which is all
@@ -33,11 +37,25 @@ export interface ResultSequence {
    * The next number for `scanRef`'s results; keeps the item at least `retentionSeconds` more. For
    * a final result (`final`), also closes the session for the reconciler.
    */
-  next(
-    scanRef: string,
-    options: { readonly retentionSeconds: number; readonly final: boolean },
-  ): ResultAsync<DrawnSequence, AwsError>;
+  next(scanRef: string, options: NextOptions): ResultAsync<DrawnSequence, AwsError>;
 }
+
+interface NextOptions {
+  readonly retentionSeconds: number;
+  readonly final: boolean;
+  /**
+   * MARKID_RETENTION_SECONDS: for a final result, the session's data is to be deleted at Mark ID
+   * this long after now. 0 or absent: never.
+   */
+  readonly deleteAfterSeconds?: number;
+}
+
+/**
+ * How long a `scan#` item in the deletion shard outlives its first due time: Mark ID refuses the
+ * deletion until the token expires (up to 30 days after it was made), and failed deletions are
+ * retried for about a week more (due-deletions.ts), so the item is never gone while it is queued.
+ */
+export const DELETION_WINDOW_SECONDS = 45 * 24 * 60 * 60;
 
 export interface ResultSequenceOptions {
   readonly table: StateTable;
@@ -51,16 +69,24 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
   const pk = (scanRef: string) => stateKey("scan", scanRef);
 
   return {
-    next(scanRef, { retentionSeconds, final }) {
+    next(scanRef, { retentionSeconds, final, deleteAfterSeconds = 0 }) {
       const at = now();
+      const nowSeconds = toEpochSeconds(at);
+      const deleting = final && deleteAfterSeconds > 0;
       // The item outlives the last result by the retention, so the counter never restarts while
-      // deliveries of this scanRef are still remembered as published.
+      // deliveries of this scanRef are still remembered as published; a deletion keeps it queued.
+      const keepSeconds = deleting
+        ? Math.max(retentionSeconds, deleteAfterSeconds + DELETION_WINDOW_SECONDS)
+        : retentionSeconds;
       const keep = "ADD #sequence :one SET expiresAt = :expiresAt";
       // A result that is not final means a manual review is to follow: the reconciler must not
       // take the automatic status the status endpoint then shows for the final one (open-sessions.ts).
-      const update = final
-        ? `${keep}, finalAt = :finalAt REMOVE #shard, #due`
-        : `${keep}, reviewPending = :pending`;
+      const update = !final
+        ? `${keep}, reviewPending = :pending`
+        : deleting
+          ? `${keep}, finalAt = :finalAt, #shard = :delete, #due = :deleteAt, deleteAttempts = :zero ` +
+            "REMOVE deletedAt, deleteGaveUpAt"
+          : `${keep}, finalAt = :finalAt REMOVE #shard, #due`;
       return fromAwsPromise("dynamodb", "UpdateItem", () =>
         table.doc.send(
           new UpdateCommand({
@@ -75,8 +101,11 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
             },
             ExpressionAttributeValues: {
               ":one": 1,
-              ":expiresAt": toEpochSeconds(at) + retentionSeconds,
+              ":expiresAt": nowSeconds + keepSeconds,
               ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
+              ...(deleting
+                ? { ":delete": DUE_DELETIONS_SHARD, ":deleteAt": nowSeconds + deleteAfterSeconds, ":zero": 0 }
+                : {}),
             },
             ReturnValues: "ALL_NEW",
           }),

@@ -9,16 +9,19 @@ import { fromAwsPromise, type AwsError } from "./aws-error";
  *   delivery#<key>        webhook deliveries already published    (delivery-store.ts)
  *   alert#<type>          the open alert window of each type      (alert-state.ts)
  *   scan#<scanRef>        a session's results: its sequence counter, and while no final result
- *                         has been published, its place in the reconciler's index
- *                         (result-sequence.ts, open-sessions.ts)
+ *                         has been published, its place in the reconciler's index; after it,
+ *                         when retention at Mark ID is on, its place in the deletion queue
+ *                         (result-sequence.ts, open-sessions.ts, due-deletions.ts)
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
  *
  * The one secondary index, OPEN_SESSIONS_INDEX, is sparse: only `scan#` items of sessions still
  * waiting for a final result carry its keys, so the reconciler reads the due ones in order of
- * `reconcileAt` without scanning the table. Its partition key holds one value: the open sessions
- * of a deployment number in the thousands (the account's rate limit bounds how many are made),
- * far below what one index partition serves.
+ * `reconcileAt` without scanning the table. Its partition key holds one of two values: "open" for
+ * those sessions, "delete" for finished ones whose verification data is to be deleted at Mark ID
+ * once the retention period has passed (MARKID_RETENTION_SECONDS). Either set numbers in the
+ * thousands (the account's rate limit bounds how many sessions are made), far below what one
+ * index partition serves.
  */
 const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
@@ -30,7 +33,9 @@ export const OPEN_SESSIONS_INDEX = "open-sessions";
 /** The index's partition key and its one value, present only while a session is open. */
 export const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
 export const OPEN_SESSIONS_SHARD = "open";
-/** The index's sort key: epoch seconds at which the reconciler should next ask about the session. */
+/** The index's other partition: finished sessions whose data is to be deleted at Mark ID. */
+export const DUE_DELETIONS_SHARD = "delete";
+/** The index's sort key: epoch seconds at which the reconciler should next ask about (or delete) the session. */
 export const OPEN_SESSIONS_DUE_ATTRIBUTE = "reconcileAt";
 
 export interface StateTable {

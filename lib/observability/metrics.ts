@@ -24,7 +24,9 @@ export type CountedMetric =
   | "ResultMarkDeliveredFailed"
   | "CredentialCheck"
   | "ReconcileStatusCalls"
-  | "SessionsGivenUp";
+  | "SessionsGivenUp"
+  | "VerificationDeleted"
+  | "VerificationDeletesGivenUp";
 
 /**
  * Counts one occurrence. A dimension (identifier, action, alert type) goes into its own

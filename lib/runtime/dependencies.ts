@@ -17,6 +17,7 @@ import { createResultsQueue, type ResultsQueue } from "../aws/results-queue";
 import { sqsClient } from "../aws/sqs-client";
 import { createResultSequence, type ResultSequence } from "../aws/result-sequence";
 import { createOpenSessionStore, type OpenSessionStore } from "../aws/open-sessions";
+import { createDueDeletionStore, type DueDeletionStore } from "../aws/due-deletions";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
 import { rateLimiterFromConfig, reconcilerRateLimiter, type RateLimiter } from "../resilience/rate-limiter";
@@ -53,6 +54,7 @@ export interface Dependencies {
   readonly resultsQueue: ResultsQueue;
   readonly sequence: ResultSequence;
   readonly openSessions: OpenSessionStore;
+  readonly dueDeletions: DueDeletionStore;
   readonly retry: RetrySettings;
   readonly budget: RetryBudget;
   readonly limiter: RateLimiter;
@@ -160,6 +162,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     }),
     sequence: createResultSequence({ table, now: parts.now }),
     openSessions: createOpenSessionStore({ table }),
+    dueDeletions: createDueDeletionStore({ table }),
   };
 }
 
@@ -214,12 +217,16 @@ export function reconcileSessionsDependencies() {
   const config = loadConfig();
   const parts = base(config, {});
   const table = tableOf(parts);
+  const notifier = notifierOf(parts);
   return {
     ...parts,
     // Its own share of the account's rate, apart from the queue consumers' (rate-limiter.ts).
     ...markIdCalls(parts, { limiter: reconcilerRateLimiter(config) }),
     openSessions: createOpenSessionStore({ table }),
+    dueDeletions: createDueDeletionStore({ table }),
     resultsQueue: resultsQueueOf(parts, {}),
-    alerter: alerterOf(parts, notifierOf(parts), createAlertStateStore({ table })),
+    // verification.deleted, with retention at Mark ID on (delete-verifications).
+    notifier,
+    alerter: alerterOf(parts, notifier, createAlertStateStore({ table })),
   };
 }

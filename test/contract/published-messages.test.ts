@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { deleteDueVerifications } from "../../lib/flows/delete-verifications";
 import { createStartVerificationFlow } from "../../lib/flows/start-verification";
 import { processVerificationWebhook } from "../../lib/flows/verification-webhook";
 import { createSigningKeySource } from "../../lib/flows/webhook-signing-key";
+import { callEndpoint } from "../../lib/markid/endpoint";
+import { tokenEndpoint } from "../../lib/markid/endpoints";
 import { signWebhookBody } from "../../lib/markid/webhook-signature";
 import { MESSAGE_SCHEMAS, sessionCreatedEventSchema } from "../../lib/message-schemas";
 import { publishQueuedResults } from "../support/results-queue";
@@ -130,6 +133,32 @@ describe("verification-webhook publishes messages its schemas accept", () => {
       "verification.completed",
       "verification.completed",
     ]);
+  });
+});
+
+describe("the reconciler's retention phase publishes messages its schemas accept", () => {
+  it("verification.deleted for a session made here and for one made elsewhere", async () => {
+    const deps = stack().newContainer({ env: { MARKID_RETENTION_SECONDS: "60" } });
+    const created = await callEndpoint(deps.markIdTransport, tokenEndpoint, { clientId: "cust-1" });
+    const { scanRef } = created._unsafeUnwrap();
+    (
+      await deps.openSessions.track(
+        { scanRef, requestId: unique("req"), clientId: "cust-1", tokenExpiresAtMs: Date.now() },
+        { reconcileAfterSeconds: 900, retentionSeconds: 86_400 },
+      )
+    )._unsafeUnwrap();
+    const other = (
+      await callEndpoint(deps.markIdTransport, tokenEndpoint, { clientId: "cust-2" })
+    )._unsafeUnwrap();
+    for (const ref of [scanRef, other.scanRef]) {
+      stack().simulator.control.expire(ref);
+      const next = { retentionSeconds: 86_400, final: true, deleteAfterSeconds: 60 };
+      (await deps.sequence.next(ref, next))._unsafeUnwrap();
+    }
+    const later = { ...deps, now: () => Date.now() + 3_600_000 };
+    const summary = await deleteDueVerifications(later, { remainingTimeMs: () => 30_000 });
+    expect(summary).toMatchObject({ due: 2, deleted: 2 });
+    expect(expectPublishedConform()).toEqual(["verification.deleted", "verification.deleted"]);
   });
 });
 

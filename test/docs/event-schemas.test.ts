@@ -39,6 +39,7 @@ describe("docs/events/", () => {
       "alert.schema.json",
       "markid.notification.schema.json",
       "verification.completed.schema.json",
+      "verification.deleted.schema.json",
       "verification.failed.schema.json",
       "verification.session-created.schema.json",
     ]);

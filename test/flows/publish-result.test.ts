@@ -154,6 +154,20 @@ describe("what the event learns on the way", () => {
     expect(await due()).not.toContain(scanRef);
   });
 
+  it("with retention at Mark ID on, a final result queues the session's deletion the retention period later", async () => {
+    const deps = stack().newContainer();
+    const scanRef = `scan-${randomUUID()}`;
+    const settings = { ...SETTINGS, deleteAfterSeconds: 3600 };
+    const queued = async (atMs: number) =>
+      (await deps.dueDeletions.due(atMs, 100))._unsafeUnwrap().map((d) => d.scanRef);
+
+    await publishQueuedDelivery(body(result({ scanRef, final: false })), deps, settings);
+    expect(await queued(Date.now() + 2 * 3_600_000)).not.toContain(scanRef);
+    await publishQueuedDelivery(body(result({ scanRef, final: true })), deps, settings);
+    expect(await queued(Date.now())).not.toContain(scanRef);
+    expect(await queued(Date.now() + 3_601_000)).toContain(scanRef);
+  });
+
   it("publishes a notification as it was queued, without deduplicating it", async () => {
     const deps = stack().newContainer();
     const notification = {

@@ -4,7 +4,7 @@ import { createReconcileSessionsHandler, handler } from "../../functions/reconci
 import { createHandler as createStartVerificationHandler } from "../../functions/start-verification";
 import { callEndpoint } from "../../lib/markid/endpoint";
 import { tokenEndpoint } from "../../lib/markid/endpoints";
-import { STATUS_PATH, TOKEN_PATH } from "../../lib/markid/paths";
+import { DELETE_PATH, STATUS_PATH, TOKEN_PATH } from "../../lib/markid/paths";
 import { parseQueuedDelivery } from "../../lib/result-delivery";
 import type { DependencyOverrides } from "../../lib/runtime/dependencies";
 import { localAwsEnvironment } from "../../local/aws/index";
@@ -92,7 +92,10 @@ async function startSessions(
 }
 
 /** The reconciler of a container whose clock reads `offsetMs` ahead: the simulator's tokens stay as they are. */
-const reconcilerAt = (offsetMs: number, overrides: DependencyOverrides = {}) =>
+const reconcilerAt = (
+  offsetMs: number,
+  overrides: DependencyOverrides & { readonly env?: Record<string, string> } = {},
+) =>
   createReconcileSessionsHandler(() =>
     stack().newContainer({ now: () => Date.now() + offsetMs, ...overrides }),
   );
@@ -230,6 +233,116 @@ describe("runs over the sessions start-verification tracked", () => {
     const recovered = await reconcilerAt(afterExpiry + 30 * MINUTE_MS)(SCHEDULE, lambdaContext(30_000));
     expect(recovered).toMatchObject({ asked: 1, inProgress: 1 });
     expect(statusCalls()).toContain(scanRef);
+  });
+});
+
+describe("retention at Mark ID (MARKID_RETENTION_SECONDS)", () => {
+  const RETENTION_SECONDS = 3600;
+  const retention = { env: { MARKID_RETENTION_SECONDS: String(RETENTION_SECONDS) } };
+  const deleteCalls = () =>
+    stack()
+      .simulator.control.requests()
+      .filter((request) => request.path === DELETE_PATH)
+      .map((request) => (JSON.parse(request.body) as { scanRef: string }).scanRef);
+  const deletedEvents = () =>
+    stack()
+      .aws.sns.published(stack().resources.eventsTopicArn)
+      .map((message) => JSON.parse(message.message) as Record<string, unknown>)
+      .filter((event) => event["type"] === "verification.deleted");
+
+  it("deletes a finished session's data once the retention has passed, waiting out 'Token has not expired yet' and an outage", async () => {
+    const requestId = unique("retained");
+    const [scanRef] = await startSessions([{ requestId, dummyStatus: "APPROVED" }]);
+    // Its final result came by webhook at once: the publisher (retention on) queued the deletion.
+    (
+      await stack()
+        .newContainer(retention)
+        .sequence.next(scanRef!, {
+          retentionSeconds: 30 * 86_400,
+          final: true,
+          deleteAfterSeconds: RETENTION_SECONDS,
+        })
+    )._unsafeUnwrap();
+    stack().simulator.control.clearRequests();
+
+    // Two hours on, the retention has passed, but the token (a day) has not expired at Mark ID.
+    const early = await reconcilerAt(2 * HOUR_MS, retention)(SCHEDULE, lambdaContext(30_000));
+    expect(early).toMatchObject({ due: 0, asked: 0 });
+    expect(early.deletions).toEqual({ due: 1, deleted: 0, notYet: 1, skipped: 0, failed: 0, gaveUp: 0 });
+    expect(deleteCalls()).toEqual([scanRef]);
+    expect(deletedEvents()).toEqual([]);
+    // Rescheduled past the token's expiry: not due again before then.
+    expect(
+      (await reconcilerAt(20 * HOUR_MS, retention)(SCHEDULE, lambdaContext(30_000))).deletions,
+    ).toMatchObject({ due: 0 });
+
+    // The token has expired; Mark ID is down: the run stops, nothing is published.
+    stack().simulator.control.expire(scanRef!);
+    stack().simulator.control.injectFault({ fault: { type: "html-5xx", status: 503 }, fraction: 1 });
+    const afterExpiry = TOKEN_LIFETIME_MS + 16 * MINUTE_MS;
+    const outage = await reconcilerAt(afterExpiry, retention)(SCHEDULE, lambdaContext(30_000));
+    expect(outage.deletions).toMatchObject({ due: 1, failed: 1, deleted: 0, stoppedEarly: "unavailable" });
+    expect(deletedEvents()).toEqual([]);
+
+    // Mark ID back, when the deletion is next due (two hours on: the backoff doubles).
+    stack().simulator.control.clearFaults();
+    stack().simulator.control.clearRequests();
+    const done = await reconcilerAt(afterExpiry + 2 * HOUR_MS + MINUTE_MS, retention)(
+      SCHEDULE,
+      lambdaContext(30_000),
+    );
+    expect(done.deletions).toMatchObject({ due: 1, deleted: 1, failed: 0 });
+    expect(deleteCalls()).toEqual([scanRef]);
+    expect(deletedEvents()).toMatchObject([
+      { type: "verification.deleted", scanRef, requestId, clientId: personOf(requestId) },
+    ]);
+    expect(Date.parse(String(deletedEvents()[0]?.["deletedAt"]))).toBeGreaterThan(0);
+    // Mark ID no longer has the data; the deletion is done for good.
+    expect(
+      (await reconcilerAt(afterExpiry + 30 * DAY_MS, retention)(SCHEDULE, lambdaContext(30_000))).deletions,
+    ).toMatchObject({ due: 0 });
+
+    const lines = jsonLines(logs());
+    expect(lines.some((line) => "VerificationDeleted" in line)).toBe(true);
+    expect(logs()).not.toContain(personOf(requestId));
+  });
+
+  it("the whole way: a reconciled final result, published by the publisher's handler, is deleted a retention period later", async () => {
+    const requestId = unique("whole-way");
+    const [scanRef] = await startSessions([{ requestId, dummyStatus: "DENIED" }]);
+    stack().simulator.control.expire(scanRef!);
+    const afterExpiry = TOKEN_LIFETIME_MS + 16 * MINUTE_MS;
+    expect(await reconcilerAt(afterExpiry, retention)(SCHEDULE, lambdaContext(30_000))).toMatchObject({
+      final: 1,
+      deletions: { due: 0 },
+    });
+    expect(await publishQueuedResults(stack(), { deps: stack().newContainer(retention) })).toEqual({
+      received: 1,
+      givenBack: 0,
+    });
+    stack().simulator.control.clearRequests();
+    // The publisher's clock is the real one: the deletion is due an hour from now.
+    const done = await reconcilerAt(RETENTION_SECONDS * 1000 + MINUTE_MS, retention)(
+      SCHEDULE,
+      lambdaContext(30_000),
+    );
+    expect(done.deletions).toMatchObject({ due: 1, deleted: 1 });
+    expect(deleteCalls()).toEqual([scanRef]);
+    expect(deletedEvents()).toMatchObject([{ scanRef, requestId }]);
+  });
+
+  it("off (the default): a run neither reads nor deletes anything queued", async () => {
+    const [scanRef] = await startSessions([{ requestId: unique("kept"), dummyStatus: "APPROVED" }]);
+    (
+      await stack()
+        .newContainer()
+        .sequence.next(scanRef!, { retentionSeconds: 30 * 86_400, final: true, deleteAfterSeconds: 60 })
+    )._unsafeUnwrap();
+    stack().simulator.control.expire(scanRef!);
+    stack().simulator.control.clearRequests();
+    const summary = await reconcilerAt(2 * DAY_MS)(SCHEDULE, lambdaContext(30_000));
+    expect(summary.deletions).toBeUndefined();
+    expect(deleteCalls()).toEqual([]);
   });
 });
 

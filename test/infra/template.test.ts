@@ -361,7 +361,7 @@ describe("least-privilege roles", () => {
     expect(g.get("kms:GenerateDataKey")).not.toContain(JSON.stringify(arnOf("AlertsTopicKey")));
   });
 
-  it("reconcileSessions: read the secret, query the open-sessions index, queue results, publish alerts", () => {
+  it("reconcileSessions: read the secret, query the open-sessions index, queue results, publish alerts and verification.deleted", () => {
     const g = grants("ReconcileSessionsRole");
     expect([...g.keys()].sort()).toEqual(
       [
@@ -388,8 +388,20 @@ describe("least-privilege roles", () => {
       expect(g.get(action)).toEqual(jsonSet(arnOf("StateTable")));
     }
     expect(g.get("sqs:SendMessage")).toEqual(jsonSet(arnOf("ResultsQueue")));
-    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("AlertsTopic")));
-    expect(g.get("kms:GenerateDataKey")).toEqual(jsonSet(arnOf("AlertsTopicKey")));
+    // Alerts, and verification.deleted with retention at Mark ID on.
+    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("AlertsTopic"), ref("EventsTopic")));
+    expect(g.get("kms:GenerateDataKey")).toContain(JSON.stringify(arnOf("AlertsTopicKey")));
+  });
+
+  it("gives the publisher and the reconciler retention at Mark ID off by default, the same value to both", () => {
+    for (const id of FUNCTION_IDS) expect(environmentOf(id).MARKID_RETENTION_SECONDS, id).toBe("0");
+    const defaults = parseConfig({
+      MARKID_SECRET_ID: "s",
+      EVENTS_TOPIC_ARN: "e",
+      ALERTS_TOPIC_ARN: "a",
+      STATE_TABLE: "t",
+    })._unsafeUnwrap();
+    expect(defaults.MARKID_RETENTION_SECONDS).toBe(0);
   });
 
   it("checkCredentials: read the secret, publish alerts only, alert state", () => {
@@ -433,7 +445,7 @@ describe("least-privilege roles", () => {
     },
   );
 
-  it.each(["StartVerificationRole", "PublishVerificationResultRole"])(
+  it.each(["StartVerificationRole", "PublishVerificationResultRole", "ReconcileSessionsRole"])(
     "%s may use a KMS key for the events topic only through SNS, in this account and region",
     (role) => {
       const viaSns = statementsOf(role).filter(

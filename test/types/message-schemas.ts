@@ -11,6 +11,7 @@ import type {
   notificationEventSchema,
   sessionCreatedEventSchema,
   verificationCompletedEventSchema,
+  verificationDeletedEventSchema,
   verificationFailedEventSchema,
 } from "../../lib/message-schemas";
 import type {
@@ -18,6 +19,7 @@ import type {
   NotificationEvent,
   SessionCreatedEvent,
   VerificationCompletedEvent,
+  VerificationDeletedEvent,
   VerificationFailedEvent,
 } from "../../lib/messages";
 
@@ -49,6 +51,7 @@ export const sessionCreated = agree<Agree<typeof sessionCreatedEventSchema, Sess
 export const completed = agree<Agree<typeof verificationCompletedEventSchema, VerificationCompletedEvent>>();
 export const failed = agree<Agree<typeof verificationFailedEventSchema, VerificationFailedEvent>>();
 export const notification = agree<Agree<typeof notificationEventSchema, NotificationEvent>>();
+export const deleted = agree<Agree<typeof verificationDeletedEventSchema, VerificationDeletedEvent>>();
 export const alert = agree<Agree<typeof alertMessageSchema, AlertMessage>>();
 
 // The check is not vacuous: an interface with one more field, one field fewer, a field made

@@ -13,7 +13,8 @@ import type {
 /*
  * publish-verification-result (design.md §4.1, §4.4): one queued delivery → at most one published
  * event per (scanRef, final, overall), however many copies arrive, at once or later, by webhook or
- * by reconciliation. Claim → draw a sequence (closing a session for the reconciler when final) →
+ * by reconciliation. Claim → draw a sequence (closing a session for the reconciler when final, and
+ * queuing its deletion at Mark ID when retention is on) →
  * publish → mark delivered. Anything that
  * fails before the event is out gives the record back, and the claim is released, so a redelivery
  * publishes it; SNS and DynamoDB outages cost only delay (the queue keeps the record 14 days).
@@ -85,7 +86,13 @@ function publishResult(
       if (claim === "delivered") return okAsync({ kind: "duplicate", delivery, source: event.source });
       if (claim === "in-progress") return errAsync({ kind: "given-back", reason: "in-progress", delivery });
       return deps.sequence
-        .next(event.scanRef, { retentionSeconds: settings.retentionSeconds, final: event.final })
+        .next(event.scanRef, {
+          retentionSeconds: settings.retentionSeconds,
+          final: event.final,
+          ...(settings.deleteAfterSeconds === undefined
+            ? {}
+            : { deleteAfterSeconds: settings.deleteAfterSeconds }),
+        })
         .orElse((error) => releasing(givenBack("sequence-failed")(error)))
         .andThen((drawn) => {
           const published = {

@@ -14,6 +14,8 @@ export interface PublishResultDependencies {
 export interface PublishResultSettings {
   /** How long a published result is remembered (dedupe) and its scanRef's counter kept. */
   readonly retentionSeconds: number;
+  /** MARKID_RETENTION_SECONDS: a final result queues its session's deletion at Mark ID this long after; 0: never. */
+  readonly deleteAfterSeconds?: number;
 }
 
 interface PublishedResult extends DeliveryIdentity {

@@ -44,7 +44,7 @@ export function askStatus(
 }
 
 /** The limiter for a call whose first slot is already held: that acquire is granted at once. */
-function firstSlotTaken(limiter: RateLimiter): RateLimiter {
+export function firstSlotTaken(limiter: RateLimiter): RateLimiter {
   let held = true;
   const take = (): boolean => {
     const had = held;

@@ -1,10 +1,11 @@
 import { okAsync, type ResultAsync } from "neverthrow";
+import type { Alerter } from "../../aws/alerts";
 import { describeAwsError } from "../../aws/aws-error";
 import { describeMarkIdError } from "../../markid/errors";
 import type { AlertType } from "../../messages";
 import type { ExecutionFailure } from "../../resilience/execute";
 import { alertSummary } from "../outcome";
-import type { RaisedAlert, RunScope, StopReason } from "./types";
+import type { RaisedAlert, StopReason } from "./types";
 
 const OPERATION = "session reconciliation (POST /api/v2/status)";
 
@@ -35,22 +36,26 @@ export function describeFailure(failure: ExecutionFailure): string {
   return `${failure.reason} after ${failure.attempts} call(s): ${describeMarkIdError(failure.error)}`;
 }
 
-/** Raises the policy's alert for the failure, if it has one; an alert that cannot be recorded is reported, not fatal. */
+/**
+ * Raises the policy's alert for the failure, if it has one; an alert that cannot be recorded is
+ * reported, not fatal. `operation` names the call in the alert (default: the status call).
+ */
 export function raisePolicyAlert(
-  scope: RunScope,
+  scope: { readonly deps: { readonly alerter: Pick<Alerter, "raise"> } },
   failure: ExecutionFailure,
+  operation: string = OPERATION,
 ): ResultAsync<RaisedAlert | undefined, never> {
   const type = failure.decision.alert;
   if (type === null) return okAsync(undefined);
   return scope.deps.alerter
-    .raise(type, summaryOf(type, failure))
+    .raise(type, summaryOf(type, failure, operation))
     .map(({ sent }): RaisedAlert | undefined => ({ type, sent }))
     .orElse((error) => okAsync({ type, sent: false, error: describeAwsError(error) }));
 }
 
-function summaryOf(type: AlertType, failure: ExecutionFailure): string {
+function summaryOf(type: AlertType, failure: ExecutionFailure, operation: string): string {
   // The shared text speaks of events waiting in the queue; a run's sessions wait in the index.
   return type === "markid.token-limit-reached"
-    ? `Mark ID token limit reached: ${OPERATION} stops until the account is topped up`
-    : alertSummary(type, failure, OPERATION);
+    ? `Mark ID token limit reached: ${operation} stops until the account is topped up`
+    : alertSummary(type, failure, operation);
 }

@@ -45,15 +45,17 @@ function observeSession(report: SessionReport): void {
 /** Logs the run's summary: an error when Mark ID or the state stopped it, a warning when sessions failed. */
 export function reportReconcileRun(summary: ReconcileSummary): void {
   const message = "reconcile: run finished";
-  if (summary.stoppedEarly !== undefined && summary.stoppedEarly !== "deadline") {
-    logger.error(`${message}, stopped early: ${summary.stoppedEarly}`, { summary });
-  } else if (summary.stoppedEarly !== undefined || summary.failed > 0) {
+  const deletions = summary.deletions;
+  const stoppedEarly = summary.stoppedEarly ?? deletions?.stoppedEarly;
+  if (stoppedEarly !== undefined && stoppedEarly !== "deadline") {
+    logger.error(`${message}, stopped early: ${stoppedEarly}`, { summary });
+  } else if (stoppedEarly !== undefined || summary.failed > 0 || (deletions?.failed ?? 0) > 0) {
     logger.warn(message, { summary });
   } else {
     logger.info(message, { summary });
   }
-  if (summary.alert?.error !== undefined) {
-    logger.error("reconcile: alert not recorded or not sent", { ...summary.alert });
+  for (const alert of [summary.alert, deletions?.alert]) {
+    if (alert?.error !== undefined) logger.error("reconcile: alert not recorded or not sent", { ...alert });
+    if (alert?.sent === true) count("AlertSent", { name: "type", value: alert.type });
   }
-  if (summary.alert?.sent === true) count("AlertSent", { name: "type", value: summary.alert.type });
 }

@@ -6,6 +6,7 @@ import type { Config } from "../../config";
 import type { MarkIdError } from "../../markid/errors";
 import type { Transport } from "../../markid/transport";
 import type { AlertType } from "../../messages";
+import type { DeletionSummary } from "../delete-verifications/types";
 import type { AttemptInfo } from "../../resilience/execute";
 import type { RateLimiter } from "../../resilience/rate-limiter";
 import type { RetryBudget } from "../../resilience/retry-budget";
@@ -113,6 +114,8 @@ export interface ReconcileSummary {
   readonly detail?: string;
   /** The alert raised for what stopped it; `sent: false` when folded into an open one. */
   readonly alert?: RaisedAlert;
+  /** The retention phase (delete-verifications), when it ran: only after a run that was not stopped. */
+  readonly deletions?: DeletionSummary;
 }
 
 export interface RaisedAlert {

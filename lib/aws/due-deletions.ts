@@ -1,0 +1,151 @@
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import {
+  DUE_DELETIONS_SHARD,
+  OPEN_SESSIONS_DUE_ATTRIBUTE,
+  OPEN_SESSIONS_INDEX,
+  OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  stateKey,
+  type StateTable,
+} from "./state-table";
+
+/*
+ * Finished sessions whose verification data is to be deleted at Mark ID (retention, design.md
+ * §4.5). Each waits on its `scan#<scanRef>` item in the "delete" shard of the sparse index the
+ * reconciler reads (state-table.ts):
+ *
+ *   publisher --next, final, retention on (result-sequence.ts)--> queued, due at final + retention
+ *   reconciler --claim--> queued, due again later (so a concurrent run skips it), attempt counted
+ *   reconciler --recordDeleted--> queued, deleted at Mark ID but its event not yet published
+ *   reconciler --close--> done: deleted and its verification.deleted published
+ *   reconciler --giveUp--> done: not deleted after MAX_DELETE_ATTEMPTS (logged and counted)
+ */
+
+export interface DueDeletion {
+  readonly scanRef: string;
+  /** Known when this deployment created the session (open-sessions.ts); else "". */
+  readonly requestId: string;
+  readonly clientId: string;
+  /** Epoch milliseconds the token expires (Mark ID refuses the deletion before); 0 when unknown. */
+  readonly tokenExpiresAtMs: number;
+  /** Epoch seconds the deletion is due (the index's sort key, as read). */
+  readonly dueAtSeconds: number;
+  /** Deletions claimed so far. */
+  readonly attempts: number;
+  /** Set once Mark ID deleted the data, while its event is still to be published. */
+  readonly deletedAt?: string;
+}
+
+export interface DueDeletionStore {
+  /** Up to `limit` deletions due by `nowMs`, the longest overdue first (an eventually consistent read). */
+  due(nowMs: number, limit: number): ResultAsync<readonly DueDeletion[], AwsError>;
+  /**
+   * Takes the next attempt of a due deletion, moving it to `nextDueAtSeconds`: `false` when it was
+   * done or claimed by someone else since `due` read it (then Mark ID must not be called for it).
+   */
+  claim(deletion: DueDeletion, nextDueAtSeconds: number): ResultAsync<boolean, AwsError>;
+  /** Mark ID deleted the data but its event could not be published: the next attempt only publishes. */
+  recordDeleted(scanRef: string, deletedAt: string): ResultAsync<void, AwsError>;
+  /** Deleted and published: out of the index for good. */
+  close(scanRef: string, deletedAt: string): ResultAsync<void, AwsError>;
+  /** Not deleted after every attempt: out of the index for good. */
+  giveUp(scanRef: string, nowMs: number): ResultAsync<void, AwsError>;
+}
+
+const NAMES = { "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE, "#due": OPEN_SESSIONS_DUE_ATTRIBUTE };
+
+export function createDueDeletionStore({ table }: { readonly table: StateTable }): DueDeletionStore {
+  const pk = (scanRef: string) => stateKey("scan", scanRef);
+  const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
+    fromAwsPromise("dynamodb", "UpdateItem", () =>
+      table.doc.send(new UpdateCommand({ TableName: table.tableName, ...input })),
+    );
+  // Writes that end or mark a deletion apply only while it is queued; otherwise there is nothing to do.
+  const whileQueued = (
+    scanRef: string,
+    expression: string,
+    values: Record<string, unknown>,
+  ): ResultAsync<void, AwsError> =>
+    update({
+      Key: { pk: pk(scanRef) },
+      UpdateExpression: expression,
+      ConditionExpression: "#shard = :delete",
+      // DynamoDB refuses a name the expressions do not use.
+      ExpressionAttributeNames: expression.includes("#due") ? NAMES : { "#shard": NAMES["#shard"] },
+      ExpressionAttributeValues: { ":delete": DUE_DELETIONS_SHARD, ...values },
+    })
+      .map(() => undefined)
+      .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+
+  return {
+    due(nowMs, limit) {
+      return fromAwsPromise("dynamodb", "Query", () =>
+        table.doc.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: OPEN_SESSIONS_INDEX,
+            KeyConditionExpression: "#shard = :delete AND #due <= :now",
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: { ":delete": DUE_DELETIONS_SHARD, ":now": Math.floor(nowMs / 1000) },
+            Limit: limit,
+          }),
+        ),
+      ).map((output) => (output.Items ?? []).flatMap(toDueDeletion));
+    },
+    claim(deletion, nextDueAtSeconds) {
+      return update({
+        Key: { pk: pk(deletion.scanRef) },
+        UpdateExpression: "SET #due = :next ADD deleteAttempts :one",
+        ConditionExpression: "#shard = :delete AND #due = :seen",
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ":next": nextDueAtSeconds,
+          ":one": 1,
+          ":delete": DUE_DELETIONS_SHARD,
+          ":seen": deletion.dueAtSeconds,
+        },
+      })
+        .map(() => true)
+        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(false) : errAsync(error)));
+    },
+    recordDeleted(scanRef, deletedAt) {
+      return whileQueued(scanRef, "SET deletedAt = :at", { ":at": deletedAt });
+    },
+    close(scanRef, deletedAt) {
+      return whileQueued(scanRef, "SET deletedAt = :at REMOVE #shard, #due", { ":at": deletedAt });
+    },
+    giveUp(scanRef, nowMs) {
+      return whileQueued(scanRef, "SET deleteGaveUpAt = :at REMOVE #shard, #due", {
+        ":at": new Date(nowMs).toISOString(),
+      });
+    },
+  };
+}
+
+/** An index item as a DueDeletion; one this module cannot read (no scanRef) is skipped. */
+function toDueDeletion(item: Record<string, unknown>): DueDeletion[] {
+  const key = item["pk"];
+  const prefix = stateKey("scan", "");
+  if (typeof key !== "string" || !key.startsWith(prefix)) return [];
+  const number = (name: string) => {
+    const value = item[name];
+    return typeof value === "number" ? value : 0;
+  };
+  const text = (name: string) => {
+    const value = item[name];
+    return typeof value === "string" ? value : "";
+  };
+  const deletedAt = text("deletedAt");
+  return [
+    {
+      scanRef: key.slice(prefix.length),
+      requestId: text("requestId"),
+      clientId: text("clientId"),
+      tokenExpiresAtMs: number("tokenExpiresAt") * 1000,
+      dueAtSeconds: number(OPEN_SESSIONS_DUE_ATTRIBUTE),
+      attempts: number("deleteAttempts"),
+      ...(deletedAt === "" ? {} : { deletedAt }),
+    },
+  ];
+}
