@@ -316,18 +316,21 @@ async function untilQuiet(aws: LocalAws, queueUrl: string, deadline: number): Pr
   return false;
 }
 
-/** Resends a share of the accepted result webhooks, signed as Mark ID signs them: each must be a duplicate. */
+/**
+ * Resends a share of the accepted result webhooks, signed as Mark ID signs them, the way duplicates
+ * really arrive: two copies of each at the same moment, and the chosen ones newest first (out of
+ * order: a session's final result before its automatic one). Each copy is queued (200) and none
+ * may be published a second time.
+ */
 async function resendSomeWebhooks(
   stack: LocalStack,
   share: number,
   random: () => number,
 ): Promise<{ status: number; body: string }[]> {
   const accepted = stack.simulator.control.webhooks().filter((delivery) => delivery.status === 200);
-  const chosen = accepted.filter(() => random() < share);
+  const chosen = accepted.filter(() => random() < share).reverse();
   const header = stack.functionEnvironment["MARKID_SIGNATURE_HEADER"] ?? "Idenfy-Signature";
-  const replies: { status: number; body: string }[] = [];
-  for (const delivery of chosen) {
-    const body = Buffer.from(delivery.body);
+  const post = async (body: Buffer) => {
     const response = await fetch(stack.webhookUrl, {
       method: "POST",
       headers: {
@@ -336,7 +339,12 @@ async function resendSomeWebhooks(
       },
       body,
     });
-    replies.push({ status: response.status, body: await response.text() });
+    return { status: response.status, body: await response.text() };
+  };
+  const replies: { status: number; body: string }[] = [];
+  for (const delivery of chosen) {
+    const body = Buffer.from(delivery.body);
+    replies.push(...(await Promise.all([post(body), post(body)])));
   }
   return replies;
 }
