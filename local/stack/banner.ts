@@ -1,4 +1,9 @@
-import { CREDENTIAL_CHECK_RATE_SECONDS, REQUEST_QUEUE } from "./functions";
+import {
+  CREDENTIAL_CHECK_RATE_SECONDS,
+  RECONCILE_RATE_SECONDS,
+  REQUEST_QUEUE,
+  RESULTS_QUEUE,
+} from "./functions";
 import { DEFAULT_PORTS } from "./settings";
 import type { LocalStack } from "./stack";
 
@@ -33,8 +38,22 @@ export function startBanner(stack: LocalStack, startupMs: number): string {
         `DLQ after ${s.maxReceiveCount} receives → ${queueName(names.deadLetterQueueUrl)}`,
     ],
     [
+      "publishVerificationResult",
+      `polls ${queueName(names.resultsQueueUrl)}: publishes each queued result once (source, sequence)`,
+    ],
+    [
+      "",
+      `visibility timeout ${s.resultsVisibilityTimeoutSeconds} s (serverless.yml: ${RESULTS_QUEUE.visibilityTimeoutSeconds} s), ` +
+        `DLQ after ${RESULTS_QUEUE.maxReceiveCount} receives → ${queueName(names.resultsDeadLetterQueueUrl)}`,
+    ],
+    [
       "checkCredentials",
       `every ${s.credentialCheckIntervalSeconds} s (serverless.yml: every ${CREDENTIAL_CHECK_RATE_SECONDS / 60} min), and once at start`,
+    ],
+    [
+      "reconcileSessions",
+      `every ${s.reconcileIntervalSeconds} s (serverless.yml: every ${RECONCILE_RATE_SECONDS / 60} min), and once at start: ` +
+        "results of sessions whose webhook never came",
     ],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -92,6 +111,7 @@ function invokeLocalEnvironment(stack: LocalStack): Record<string, string> {
     "EVENTS_TOPIC_ARN",
     "ALERTS_TOPIC_ARN",
     "STATE_TABLE",
+    "RESULTS_QUEUE_URL",
   ];
   return Object.fromEntries(pick.filter((name) => env[name] !== undefined).map((name) => [name, env[name]!]));
 }

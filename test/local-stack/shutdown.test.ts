@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { EventEmitter, once } from "node:events";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { FUNCTIONS } from "../../local/stack/functions";
 import { stopOnSignalOrOrphaning } from "../../local/stack/shutdown";
 
 /** A stand-in for process: signals on demand, a parent pid we can change. */
@@ -92,6 +93,9 @@ describe.each(["SIGTERM", "SIGINT"] as const)("%s to `npm start` itself (the npm
     npm.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await vi.waitFor(() => expect(output).toContain("Local stack up"), { timeout: 45_000, interval: 100 });
+    // The banner names every function the stack runs, and the results queue for invoke local.
+    await vi.waitFor(() => expect(output).toContain("RESULTS_QUEUE_URL="), { timeout: 5_000, interval: 50 });
+    for (const fn of Object.values(FUNCTIONS)) expect(output).toContain(fn.name);
     const urls = [...output.matchAll(/http:\/\/127\.0\.0\.1:\d+/g)].map(([url]) => url);
     expect(urls.length).toBeGreaterThanOrEqual(3);
     for (const url of urls) expect(await answers(url), url).toBe(true);
