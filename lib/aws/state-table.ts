@@ -15,13 +15,18 @@ import { fromAwsPromise, type AwsError } from "./aws-error";
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
  *
- * The one secondary index, OPEN_SESSIONS_INDEX, is sparse: only `scan#` items of sessions still
+ * The first secondary index, OPEN_SESSIONS_INDEX, is sparse: only `scan#` items of sessions still
  * waiting for a final result carry its keys, so the reconciler reads the due ones in order of
  * `reconcileAt` without scanning the table. Its partition key holds one of two values: "open" for
  * those sessions, "delete" for finished ones whose verification data is to be deleted at Mark ID
  * once the retention period has passed (MARKID_RETENTION_SECONDS). Either set numbers in the
  * thousands (the account's rate limit bounds how many sessions are made), far below what one
  * index partition serves.
+ *
+ * The second, CLIENT_SESSIONS_INDEX (right to erasure, issue 16), is sparse too: keyed by
+ * `clientId`, which only `scan#` items carry (open-sessions.ts writes it with the session), so a
+ * person's sessions are found from their clientId without a scan. An erased session's item loses
+ * its clientId, and with it its place in this index.
  */
 const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
@@ -35,6 +40,9 @@ export const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
 export const OPEN_SESSIONS_SHARD = "open";
 /** The index's other partition: finished sessions whose data is to be deleted at Mark ID. */
 export const DUE_DELETIONS_SHARD = "delete";
+/** The index from a person's clientId to the `scan#` items of their sessions; its partition key. */
+export const CLIENT_SESSIONS_INDEX = "client-sessions";
+export const CLIENT_SESSIONS_ATTRIBUTE = "clientId";
 /** The index's sort key: epoch seconds at which the reconciler should next ask about (or delete) the session. */
 export const OPEN_SESSIONS_DUE_ATTRIBUTE = "reconcileAt";
 
@@ -67,6 +75,7 @@ export function stateTableDefinition(tableName: string): CreateTableCommandInput
       { AttributeName: STATE_TABLE_PARTITION_KEY, AttributeType: "S" },
       { AttributeName: OPEN_SESSIONS_SHARD_ATTRIBUTE, AttributeType: "S" },
       { AttributeName: OPEN_SESSIONS_DUE_ATTRIBUTE, AttributeType: "N" },
+      { AttributeName: CLIENT_SESSIONS_ATTRIBUTE, AttributeType: "S" },
     ],
     KeySchema: [{ AttributeName: STATE_TABLE_PARTITION_KEY, KeyType: "HASH" }],
     GlobalSecondaryIndexes: [
@@ -77,6 +86,11 @@ export function stateTableDefinition(tableName: string): CreateTableCommandInput
           { AttributeName: OPEN_SESSIONS_DUE_ATTRIBUTE, KeyType: "RANGE" },
         ],
         Projection: { ProjectionType: "ALL" },
+      },
+      {
+        IndexName: CLIENT_SESSIONS_INDEX,
+        KeySchema: [{ AttributeName: CLIENT_SESSIONS_ATTRIBUTE, KeyType: "HASH" }],
+        Projection: { ProjectionType: "KEYS_ONLY" },
       },
     ],
     BillingMode: "PAY_PER_REQUEST",

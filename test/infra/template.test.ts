@@ -756,7 +756,7 @@ describe("data at rest", () => {
 
   // The local stack and the tests create the table from stateTableDefinition (lib/aws/state-table.ts):
   // a key or index the code relies on must be the one deployed.
-  it("declares the table's keys and its open-sessions index as lib/aws/state-table.ts does", () => {
+  it("declares the table's keys and its open-sessions and client-sessions indexes as lib/aws/state-table.ts does", () => {
     const table = resource("StateTable", "AWS::DynamoDB::Table");
     const definition = stateTableDefinition(`markid-serverless-${STAGE}-state`);
     const byName = (list: unknown) =>
@@ -778,6 +778,11 @@ describe("data at rest", () => {
           { AttributeName: "reconcileAt", KeyType: "RANGE" },
         ],
         Projection: { ProjectionType: "ALL" },
+      },
+      {
+        IndexName: "client-sessions",
+        KeySchema: [{ AttributeName: "clientId", KeyType: "HASH" }],
+        Projection: { ProjectionType: "KEYS_ONLY" },
       },
     ]);
   });

@@ -64,8 +64,11 @@ describe("provisionLocalResources", () => {
       deadLetterTargetArn: resources.resultsDeadLetterQueueArn,
       maxReceiveCount: 10,
     });
-    // The reconciler's sparse index is there, as serverless.yml declares it.
-    expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(["open-sessions"]);
+    // The reconciler's and the eraser's sparse indexes are there, as serverless.yml declares them.
+    expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([
+      "open-sessions",
+      "client-sessions",
+    ]);
 
     const secret = await new SecretsManagerClient(local.config).send(
       new GetSecretValueCommand({ SecretId: resources.secretArn }),
