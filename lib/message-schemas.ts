@@ -142,6 +142,44 @@ export const verificationDeletedEventSchema = z
       "The session's verification data (photos, document data, names) was deleted at Mark ID once the deployment's retention period after its final result had passed; Mark ID can no longer give it.",
   });
 
+export const verificationErasedEventSchema = z
+  .object({
+    type: eventType("verification.erased"),
+    erasureId: optionalText(
+      "SHA-256 (hex) of `clientId:<clientId>` or `scanRef:<scanRef>`, as the request named the person; absent when the request could not be read. Never the clientId itself.",
+    ),
+    messageId: z.string().describe("The SQS message id of the erasure request."),
+    status: z
+      .enum(["complete", "pending", "invalid-request"])
+      .describe(
+        "`complete`: nothing more to do; `pending`: some sessions are tried again later (Mark ID refuses a deletion before the token expires, or could not be asked); `invalid-request`: not acted on.",
+      ),
+    sessions: z
+      .array(
+        z.object({
+          scanRef: z.string().describe("Mark ID's reference of the session."),
+          markId: z
+            .enum(["deleted", "already-deleted", "refused", "not-yet", "unavailable"])
+            .describe("What became of the session's verification data at Mark ID."),
+          erasedHere: z
+            .boolean()
+            .describe("This deployment's copy (the session's request and clientId) was deleted."),
+          identifier: optionalText("Mark ID's error identifier, when it refused."),
+        }),
+      )
+      .describe("The sessions this delivery worked on."),
+    pending: z.int().min(0).describe("Sessions left for a later delivery of the request."),
+    fields: z
+      .array(z.string())
+      .describe("Paths of the invalid fields of an invalid request; never their values."),
+    at: isoTime("ISO-8601 time of this delivery's work."),
+  })
+  .meta({
+    title: "verification.erased",
+    description:
+      "A right-to-erasure request was worked on: the person's sessions were deleted here and at Mark ID (or are left for later, as `pending` says). Carries no clientId.",
+  });
+
 export const alertMessageSchema = z
   .object({
     type: z.enum(ALERT_TYPES).describe("What is wrong; also the SNS message attribute `type`."),
@@ -169,5 +207,6 @@ export const MESSAGE_SCHEMAS = {
   "verification.failed": verificationFailedEventSchema,
   "markid.notification": notificationEventSchema,
   "verification.deleted": verificationDeletedEventSchema,
+  "verification.erased": verificationErasedEventSchema,
   alert: alertMessageSchema,
 } as const;

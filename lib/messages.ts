@@ -121,9 +121,54 @@ export interface VerificationDeletedEvent {
   readonly deletedAt: string;
 }
 
+/** What became of one session of an erased person at Mark ID (POST /api/v2/delete). */
+type ErasureAtMarkId =
+  /** Mark ID deleted its verification data now. */
+  | "deleted"
+  /** Deleted before (retention at Mark ID, design.md §4.5): no call made. */
+  | "already-deleted"
+  /** Mark ID refused the deletion for this session alone (e.g. a scanRef it no longer knows). */
+  | "refused"
+  /** Mark ID refuses until the session's token expires: the request is tried again later. */
+  | "not-yet"
+  /** Mark ID could not be asked (outage, key pair, time): the request is tried again later. */
+  | "unavailable";
+
+export interface ErasedSession {
+  readonly scanRef: string;
+  readonly markId: ErasureAtMarkId;
+  /** Our copy (the session's request and clientId) was deleted; false while Mark ID's is pending. */
+  readonly erasedHere: boolean;
+  /** Mark ID's error identifier, when it refused. */
+  readonly identifier?: string;
+}
+
+/**
+ * A request on the erasures queue (right to erasure) was worked on: what this delivery of it did.
+ * Carries no clientId: the sender matches it by `erasureId`.
+ */
+export interface VerificationErasedEvent {
+  readonly type: "verification.erased";
+  /** SHA-256 (hex) of `clientId:<clientId>` or `scanRef:<scanRef>`, as the request named the person; absent when it could not be read. */
+  readonly erasureId?: string;
+  /** The SQS message id of the request. */
+  readonly messageId: string;
+  /** `complete`: nothing more to do; `pending`: tried again later; `invalid-request`: not acted on. */
+  readonly status: "complete" | "pending" | "invalid-request";
+  /** The sessions this delivery worked on. */
+  readonly sessions: readonly ErasedSession[];
+  /** Sessions left for a later delivery. */
+  readonly pending: number;
+  /** Paths of the invalid fields of an invalid request; never their values. */
+  readonly fields: readonly string[];
+  /** ISO-8601 time of this delivery's work. */
+  readonly at: string;
+}
+
 export type VerificationEvent =
   | SessionCreatedEvent
   | VerificationCompletedEvent
   | VerificationFailedEvent
   | NotificationEvent
-  | VerificationDeletedEvent;
+  | VerificationDeletedEvent
+  | VerificationErasedEvent;

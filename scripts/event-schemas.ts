@@ -41,6 +41,7 @@ const EVENT_NAMES = [
   "verification.failed",
   "markid.notification",
   "verification.deleted",
+  "verification.erased",
 ] as const satisfies readonly MessageName[];
 
 function topics(): Topic[] {

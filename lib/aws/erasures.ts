@@ -32,6 +32,8 @@ export interface ErasableSession {
   readonly clientId: string;
   /** Epoch milliseconds the token expires (Mark ID refuses a deletion before); 0 when unknown. */
   readonly tokenExpiresAtMs: number;
+  /** Set once Mark ID deleted its data (retention, due-deletions.ts, or an erasure). */
+  readonly deletedAt?: string;
 }
 
 export interface ErasureStore {
@@ -39,8 +41,11 @@ export interface ErasureStore {
   scanRefsOf(clientId: string): ResultAsync<readonly string[], AwsError>;
   /** A session's `scan#` item; `undefined` when the table holds none. */
   sessionOf(scanRef: string): ResultAsync<ErasableSession | undefined, AwsError>;
-  /** Deletes the session's `session#` item and takes the personal fields off its `scan#` item. */
-  forget(session: ErasableSession, nowMs: number): ResultAsync<void, AwsError>;
+  /**
+   * Deletes the session's `session#` item and takes the personal fields off its `scan#` item;
+   * `deletedAt` records Mark ID's deletion, so a redelivery does not ask again.
+   */
+  forget(session: ErasableSession, nowMs: number, deletedAt?: string): ResultAsync<void, AwsError>;
 }
 
 /** Index pages read for one person at most: far more sessions than one person makes. */
@@ -81,7 +86,7 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
       readStateItem(table, stateKey("scan", scanRef)).map((item) =>
         item === undefined ? undefined : toSession(scanRef, item),
       ),
-    forget(session, nowMs) {
+    forget(session, nowMs, deletedAt) {
       const dropSession =
         session.requestId === ""
           ? okAsync(undefined)
@@ -99,10 +104,13 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
             new UpdateCommand({
               TableName: table.tableName,
               Key: { pk: stateKey("scan", session.scanRef) },
-              UpdateExpression: "SET erasedAt = :at REMOVE clientId, requestId",
+              UpdateExpression: `SET erasedAt = :at${deletedAt === undefined ? "" : ", deletedAt = :deleted"} REMOVE clientId, requestId`,
               // Never creates an item: one deleted meanwhile (TTL) has nothing left to erase.
               ConditionExpression: "attribute_exists(pk)",
-              ExpressionAttributeValues: { ":at": new Date(nowMs).toISOString() },
+              ExpressionAttributeValues: {
+                ":at": new Date(nowMs).toISOString(),
+                ...(deletedAt === undefined ? {} : { ":deleted": deletedAt }),
+              },
             }),
           ),
         )
@@ -125,10 +133,12 @@ function toSession(scanRef: string, item: Record<string, unknown>): ErasableSess
     return typeof value === "string" ? value : "";
   };
   const expiresAt = item["tokenExpiresAt"];
+  const deletedAt = text("deletedAt");
   return {
     scanRef,
     requestId: text("requestId"),
     clientId: text("clientId"),
     tokenExpiresAtMs: typeof expiresAt === "number" ? expiresAt * 1000 : 0,
+    ...(deletedAt === "" ? {} : { deletedAt }),
   };
 }

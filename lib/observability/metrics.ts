@@ -26,7 +26,8 @@ export type CountedMetric =
   | "ReconcileStatusCalls"
   | "SessionsGivenUp"
   | "VerificationDeleted"
-  | "VerificationDeletesGivenUp";
+  | "VerificationDeletesGivenUp"
+  | "ErasureRequests";
 
 /**
  * Counts one occurrence. A dimension (identifier, action, alert type) goes into its own

@@ -18,6 +18,7 @@ import { sqsClient } from "../aws/sqs-client";
 import { createResultSequence, type ResultSequence } from "../aws/result-sequence";
 import { createOpenSessionStore, type OpenSessionStore } from "../aws/open-sessions";
 import { createDueDeletionStore, type DueDeletionStore } from "../aws/due-deletions";
+import { createErasureStore, type ErasureStore } from "../aws/erasures";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
 import { rateLimiterFromConfig, reconcilerRateLimiter, type RateLimiter } from "../resilience/rate-limiter";
@@ -55,6 +56,7 @@ export interface Dependencies {
   readonly sequence: ResultSequence;
   readonly openSessions: OpenSessionStore;
   readonly dueDeletions: DueDeletionStore;
+  readonly erasures: ErasureStore;
   readonly retry: RetrySettings;
   readonly budget: RetryBudget;
   readonly limiter: RateLimiter;
@@ -163,6 +165,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     sequence: createResultSequence({ table, now: parts.now }),
     openSessions: createOpenSessionStore({ table }),
     dueDeletions: createDueDeletionStore({ table }),
+    erasures: createErasureStore({ table }),
   };
 }
 
@@ -228,5 +231,16 @@ export function reconcileSessionsDependencies() {
     // verification.deleted, with retention at Mark ID on (delete-verifications).
     notifier,
     alerter: alerterOf(parts, notifier, createAlertStateStore({ table })),
+  };
+}
+
+export function erasePersonDependencies() {
+  const parts = base(loadConfig(), {});
+  return {
+    ...parts,
+    ...markIdCalls(parts, {}),
+    erasures: createErasureStore({ table: tableOf(parts) }),
+    // verification.erased.
+    notifier: notifierOf(parts),
   };
 }

@@ -11,6 +11,7 @@ export const FUNCTIONS = {
   verificationWebhook: { name: "verificationWebhook", timeoutSeconds: 10, memoryMb: 256 },
   checkCredentials: { name: "checkCredentials", timeoutSeconds: 30, memoryMb: 256 },
   publishVerificationResult: { name: "publishVerificationResult", timeoutSeconds: 30, memoryMb: 256 },
+  erasePerson: { name: "erasePerson", timeoutSeconds: 30, memoryMb: 256 },
   reconcileSessions: { name: "reconcileSessions", timeoutSeconds: 420, memoryMb: 256 },
 } as const;
 

@@ -40,6 +40,7 @@ describe("docs/events/", () => {
       "markid.notification.schema.json",
       "verification.completed.schema.json",
       "verification.deleted.schema.json",
+      "verification.erased.schema.json",
       "verification.failed.schema.json",
       "verification.session-created.schema.json",
     ]);

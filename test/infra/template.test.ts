@@ -65,6 +65,11 @@ const FUNCTIONS = {
     role: "PublishVerificationResultRole",
     zip: "publishVerificationResult.zip",
   },
+  ErasePersonLambdaFunction: {
+    file: "erase-person",
+    role: "ErasePersonRole",
+    zip: "erasePerson.zip",
+  },
   ReconcileSessionsLambdaFunction: {
     file: "reconcile-sessions",
     role: "ReconcileSessionsRole",
@@ -393,6 +398,61 @@ describe("least-privilege roles", () => {
     expect(g.get("kms:GenerateDataKey")).toContain(JSON.stringify(arnOf("AlertsTopicKey")));
   });
 
+  it("erasePerson: consume the erasures queue, read the secret, query the client-sessions index, erase state, publish events", () => {
+    const g = grants("ErasePersonRole");
+    expect([...g.keys()].sort()).toEqual(
+      [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "secretsmanager:GetSecretValue",
+        "dynamodb:Query",
+        "dynamodb:GetItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:UpdateItem",
+        "sns:Publish",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+      ].sort(),
+    );
+    expect(g.get("logs:PutLogEvents")).toEqual(jsonSet(logs("ErasePerson")));
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) {
+      expect(g.get(action)).toEqual(jsonSet(arnOf("ErasuresQueue")));
+    }
+    expect(g.get("secretsmanager:GetSecretValue")).toEqual(jsonSet(secretArn));
+    // The index only, never the table: a person's sessions without a scan of every item.
+    expect(g.get("dynamodb:Query")).toEqual(
+      jsonSet({ "Fn::Join": ["", [arnOf("StateTable"), "/index/client-sessions"]] }),
+    );
+    for (const action of ["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]) {
+      expect(g.get(action)).toEqual(jsonSet(arnOf("StateTable")));
+    }
+    // No PutItem: it never creates state.
+    expect(g.has("dynamodb:PutItem")).toBe(false);
+    expect(g.get("sns:Publish")).toEqual(jsonSet(ref("EventsTopic")));
+  });
+
+  it("erasures queue: SSE, 14 days, a DLQ kept 14 days behind it, with an alarm", () => {
+    const queue = resource("ErasuresQueue", "AWS::SQS::Queue");
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.MessageRetentionPeriod).toBe(1209600);
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf("ErasuresDlq"), maxReceiveCount: 72 });
+    const dlq = resource("ErasuresDlq", "AWS::SQS::Queue");
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.MessageRetentionPeriod).toBe(1209600);
+    const mapping = resourcesOfType("AWS::Lambda::EventSourceMapping").find(([, m]) =>
+      JSON.stringify(m.EventSourceArn).includes("ErasuresQueue"),
+    );
+    expect(mapping?.[1].FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    expect(
+      resourcesOfType("AWS::CloudWatch::Alarm").some(([, alarm]) =>
+        JSON.stringify(alarm.Dimensions).includes("ErasuresDlq"),
+      ),
+    ).toBe(true);
+  });
+
   it("gives the publisher and the reconciler retention at Mark ID off by default, the same value to both", () => {
     for (const id of FUNCTION_IDS) expect(environmentOf(id).MARKID_RETENTION_SECONDS, id).toBe("0");
     const defaults = parseConfig({
@@ -577,10 +637,11 @@ describe("results queue", () => {
 });
 
 describe("triggers", () => {
-  it("has two queue consumers: startVerification (requests) and publishVerificationResult (results)", () => {
-    expect(resourcesOfType("AWS::Lambda::EventSourceMapping")).toHaveLength(2);
+  it("has three queue consumers: startVerification (requests), publishVerificationResult (results), erasePerson (erasures)", () => {
+    expect(resourcesOfType("AWS::Lambda::EventSourceMapping")).toHaveLength(3);
     expect(mappingOf("RequestQueue").FunctionName).toEqual(arnOf("StartVerificationLambdaFunction"));
     expect(mappingOf("ResultsQueue").FunctionName).toEqual(arnOf("PublishVerificationResultLambdaFunction"));
+    expect(mappingOf("ErasuresQueue").FunctionName).toEqual(arnOf("ErasePersonLambdaFunction"));
   });
 
   it("routes POST /markid/webhook to verificationWebhook with payload v2", () => {
@@ -794,6 +855,7 @@ describe("outputs", () => {
     expect(outputs.RequestQueueUrl?.Value).toEqual(ref("RequestQueue"));
     expect(outputs.RequestDlqUrl?.Value).toEqual(ref("RequestDlq"));
     expect(outputs.ResultsDlqUrl?.Value).toEqual(ref("ResultsDeadLetterQueue"));
+    expect(outputs.ErasuresQueueUrl?.Value).toEqual(ref("ErasuresQueue"));
     expect(outputs.EventsTopicArn?.Value).toEqual(ref("EventsTopic"));
     expect(outputs.AlertsTopicArn?.Value).toEqual(ref("AlertsTopic"));
     expect(outputs.StateTableName?.Value).toEqual(ref("StateTable"));

@@ -12,6 +12,7 @@ import type {
   sessionCreatedEventSchema,
   verificationCompletedEventSchema,
   verificationDeletedEventSchema,
+  verificationErasedEventSchema,
   verificationFailedEventSchema,
 } from "../../lib/message-schemas";
 import type {
@@ -20,6 +21,7 @@ import type {
   SessionCreatedEvent,
   VerificationCompletedEvent,
   VerificationDeletedEvent,
+  VerificationErasedEvent,
   VerificationFailedEvent,
 } from "../../lib/messages";
 
@@ -52,6 +54,7 @@ export const completed = agree<Agree<typeof verificationCompletedEventSchema, Ve
 export const failed = agree<Agree<typeof verificationFailedEventSchema, VerificationFailedEvent>>();
 export const notification = agree<Agree<typeof notificationEventSchema, NotificationEvent>>();
 export const deleted = agree<Agree<typeof verificationDeletedEventSchema, VerificationDeletedEvent>>();
+export const erased = agree<Agree<typeof verificationErasedEventSchema, VerificationErasedEvent>>();
 export const alert = agree<Agree<typeof alertMessageSchema, AlertMessage>>();
 
 // The check is not vacuous: an interface with one more field, one field fewer, a field made

@@ -231,8 +231,8 @@ function callDelete(scope: Scope, deletion: DueDeletion): ResultAsync<DeletionRe
   );
 }
 
-/** Mark ID's documented refusal before the token expires (markid-api.md §6.4). */
-function isTokenNotExpired(error: MarkIdError): boolean {
+/** Mark ID's documented refusal before the token expires (markid-api.md §6.4); erase-person's too. */
+export function isTokenNotExpired(error: MarkIdError): boolean {
   if (error.kind !== "api" && error.kind !== "unknown-identifier") return false;
   return error.identifier === "PARTNER_ERROR" || /token has not expired/i.test(error.message);
 }

@@ -1,0 +1,255 @@
+import { createHash } from "node:crypto";
+import { okAsync, ResultAsync } from "neverthrow";
+import * as z from "zod/mini";
+import { describeAwsError, type AwsError } from "../../aws/aws-error";
+import type { ErasableSession, ErasureStore } from "../../aws/erasures";
+import type { Notifier } from "../../aws/notifier";
+import type { Config } from "../../config";
+import { lazily } from "../../lazily";
+import { callEndpoint } from "../../markid/endpoint";
+import { deleteEndpoint } from "../../markid/endpoints";
+import type { MarkIdError } from "../../markid/errors";
+import type { Transport } from "../../markid/transport";
+import type { ErasedSession, VerificationErasedEvent } from "../../messages";
+import { executeWithPolicy, type AttemptInfo, type ExecutionFailure } from "../../resilience/execute";
+import type { RateLimiter } from "../../resilience/rate-limiter";
+import type { RetryBudget } from "../../resilience/retry-budget";
+import type { RetrySettings } from "../../resilience/retry-config";
+import { isTokenNotExpired } from "../delete-verifications";
+import { stopReasonOf } from "../reconcile-sessions/failure";
+
+/*
+ * Right to erasure (issue 16): one message on the erasures queue,
+ *   { "erase": { "clientId": "..." } }  every session of the person, found by the client-sessions index
+ *   { "erase": { "scanRef": "..." } }   one session
+ * For each session: POST /api/v2/delete under the error policy, then our copy goes (the
+ * `session#` item, and the clientId and requestId of the `scan#` item: erasures.ts). Then one
+ * `verification.erased` tells what this delivery did, with an erasureId (a hash), never the clientId.
+ *
+ *   deleted, already deleted (retention), refused for this session alone → our copy goes too
+ *   "Token has not expired yet." (Mark ID keeps a live session) or Mark ID unavailable → the
+ *     session is kept as it is and the message given back: a later delivery finds the sessions
+ *     left (the index still holds them) and finishes; `status: "pending"` until then. The queue's
+ *     visibility timeout and receive count outlast Mark ID's default token lifetime (a day).
+ *   an unreadable message → `status: "invalid-request"` with the paths of the bad fields, never
+ *     their values, and acknowledged: resending it unchanged cannot help.
+ *   the table or the topic failing → given back.
+ *
+ * Nothing here logs: the handler logs the outcome's counts (report.ts), never the body.
+ */
+
+export interface ErasePersonDependencies {
+  readonly config: Pick<Config, "MARKID_TIMEOUT_MS">;
+  readonly markIdTransport: Transport;
+  readonly erasures: ErasureStore;
+  readonly notifier: Pick<Notifier, "publishEvent">;
+  readonly retry: RetrySettings;
+  readonly budget: RetryBudget;
+  readonly limiter: RateLimiter;
+  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
+  readonly now: () => number;
+}
+
+export interface ErasePersonOptions {
+  readonly messageId: string;
+  readonly remainingTimeMs: () => number;
+  readonly onAttempt?: (info: AttemptInfo) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** How a delivery ended; every field is log-safe (no clientId, no body). */
+export type ErasureOutcome =
+  | {
+      readonly kind: "published";
+      readonly status: VerificationErasedEvent["status"];
+      readonly sessions: number;
+      readonly pending: number;
+    }
+  | {
+      readonly kind: "given-back";
+      readonly reason: "state-failed" | "publish-failed";
+      readonly detail: string;
+    };
+
+export const isErasureAcknowledged = (outcome: ErasureOutcome): boolean =>
+  outcome.kind === "published" && outcome.status !== "pending";
+
+const requestSchema = lazily(() =>
+  z.object({
+    erase: z.union([
+      z.object({ clientId: z.string().check(z.minLength(1)) }),
+      z.object({ scanRef: z.string().check(z.minLength(1)) }),
+    ]),
+  }),
+);
+
+type Target = { readonly clientId: string } | { readonly scanRef: string };
+
+export async function erasePerson(
+  body: string,
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+): Promise<ErasureOutcome> {
+  const target = parseRequest(body);
+  if ("fields" in target) {
+    return publish(deps, options, {
+      status: "invalid-request",
+      sessions: [],
+      pending: 0,
+      fields: target.fields,
+    });
+  }
+  const erasureId = erasureIdOf(target);
+  return sessionsOf(target, deps)
+    .andThen((sessions) => eraseAll(sessions, deps, options))
+    .match(
+      (done) => {
+        const pending = done.filter((session) => !session.erasedHere).length;
+        return publish(deps, options, {
+          erasureId,
+          status: pending === 0 ? "complete" : "pending",
+          sessions: done,
+          pending,
+          fields: [],
+        });
+      },
+      (error) => givenBack("state-failed", error),
+    );
+}
+
+/** One session after the other: Mark ID's rate limit is shared with the other functions. */
+function eraseAll(
+  sessions: readonly ErasableSession[],
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+): ResultAsync<readonly ErasedSession[], AwsError> {
+  return sessions.reduce<ResultAsync<readonly ErasedSession[], AwsError>>(
+    (chain, session) =>
+      chain.andThen((done) => eraseOne(session, deps, options).map((erased) => [...done, erased])),
+    okAsync([]),
+  );
+}
+
+/** Never the clientId: a hash the sender can compute from what it sent. */
+export function erasureIdOf(target: Target): string {
+  const named = "clientId" in target ? `clientId:${target.clientId}` : `scanRef:${target.scanRef}`;
+  return createHash("sha256").update(named).digest("hex");
+}
+
+function parseRequest(body: string): Target | { readonly fields: readonly string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { fields: ["(body)"] };
+  }
+  const parsed = requestSchema().safeParse(json);
+  if (parsed.success) return parsed.data.erase;
+  const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(body)"))];
+  return { fields };
+}
+
+function sessionsOf(
+  target: Target,
+  deps: ErasePersonDependencies,
+): ResultAsync<readonly ErasableSession[], AwsError> {
+  if ("scanRef" in target) {
+    return (
+      deps.erasures
+        .sessionOf(target.scanRef)
+        // A scanRef the table does not know (or no longer names a person): Mark ID may still hold it.
+        .map((session) => [
+          session ?? { scanRef: target.scanRef, requestId: "", clientId: "", tokenExpiresAtMs: 0 },
+        ])
+    );
+  }
+  return deps.erasures
+    .scanRefsOf(target.clientId)
+    .andThen((scanRefs) => ResultAsync.combine(scanRefs.map((scanRef) => deps.erasures.sessionOf(scanRef))))
+    .map((sessions) =>
+      // The index is read eventually consistently: a session erased meanwhile is left out.
+      sessions.filter((s): s is ErasableSession => s !== undefined && s.clientId === target.clientId),
+    );
+}
+
+function eraseOne(
+  session: ErasableSession,
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+): ResultAsync<ErasedSession, AwsError> {
+  const atMarkId: ResultAsync<Pick<ErasedSession, "markId" | "identifier">, never> = session.deletedAt ===
+  undefined
+    ? ResultAsync.fromSafePromise(deleteAtMarkId(session.scanRef, deps, options))
+    : okAsync({ markId: "already-deleted" });
+  return atMarkId.andThen((result) => {
+    const keep = result.markId === "not-yet" || result.markId === "unavailable";
+    const nowMs = deps.now();
+    const deletedAt = result.markId === "deleted" ? new Date(nowMs).toISOString() : undefined;
+    const forgotten = keep ? okAsync(undefined) : deps.erasures.forget(session, nowMs, deletedAt);
+    return forgotten.map((): ErasedSession => ({ scanRef: session.scanRef, ...result, erasedHere: !keep }));
+  });
+}
+
+function deleteAtMarkId(
+  scanRef: string,
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+): Promise<Pick<ErasedSession, "markId" | "identifier">> {
+  const called = executeWithPolicy(
+    (attempt) =>
+      callEndpoint(
+        deps.markIdTransport,
+        deleteEndpoint,
+        { scanRef },
+        { timeoutMs: Math.max(1, Math.min(deps.config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)) },
+      ),
+    {
+      ...deps.retry,
+      remainingTimeMs: options.remainingTimeMs,
+      budget: deps.budget,
+      limiter: deps.limiter,
+      refreshCredentials: () => deps.refreshCredentials(),
+      ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    },
+  );
+  return called.match(
+    () => ({ markId: "deleted" }),
+    (failure) => afterFailure(failure),
+  );
+}
+
+function afterFailure(failure: ExecutionFailure): Pick<ErasedSession, "markId" | "identifier"> {
+  if (isTokenNotExpired(failure.error)) return { markId: "not-yet" };
+  if (stopReasonOf(failure) !== null) return { markId: "unavailable" };
+  const identifier = "identifier" in failure.error ? failure.error.identifier : undefined;
+  return { markId: "refused", ...(typeof identifier === "string" ? { identifier } : {}) };
+}
+
+function publish(
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+  body: Omit<VerificationErasedEvent, "type" | "messageId" | "at">,
+): Promise<ErasureOutcome> {
+  const event: VerificationErasedEvent = {
+    type: "verification.erased",
+    ...body,
+    messageId: options.messageId,
+    at: new Date(deps.now()).toISOString(),
+  };
+  return deps.notifier.publishEvent(event).match(
+    (): ErasureOutcome => ({
+      kind: "published",
+      status: event.status,
+      sessions: event.sessions.length,
+      pending: event.pending,
+    }),
+    (error) => givenBack("publish-failed", error),
+  );
+}
+
+function givenBack(reason: "state-failed" | "publish-failed", error: AwsError): ErasureOutcome {
+  return { kind: "given-back", reason, detail: describeAwsError(error) };
+}
