@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { deleteDueVerifications } from "../../lib/flows/delete-verifications";
+import { erasePerson } from "../../lib/flows/erase-person";
 import { createStartVerificationFlow } from "../../lib/flows/start-verification";
 import { processVerificationWebhook } from "../../lib/flows/verification-webhook";
 import { createSigningKeySource } from "../../lib/flows/webhook-signing-key";
@@ -159,6 +160,39 @@ describe("the reconciler's retention phase publishes messages its schemas accept
     const summary = await deleteDueVerifications(later, { remainingTimeMs: () => 30_000 });
     expect(summary).toMatchObject({ due: 2, deleted: 2 });
     expect(expectPublishedConform()).toEqual(["verification.deleted", "verification.deleted"]);
+  });
+});
+
+describe("the eraser publishes messages its schemas accept", () => {
+  it("verification.erased: pending (a token not expired), complete, and invalid-request", async () => {
+    const deps = stack().newContainer();
+    const clientId = unique("person");
+    const scanRefs: string[] = [];
+    for (let n = 0; n < 2; n += 1) {
+      const { scanRef } = (
+        await callEndpoint(deps.markIdTransport, tokenEndpoint, { clientId })
+      )._unsafeUnwrap();
+      (
+        await deps.openSessions.track(
+          { scanRef, requestId: unique("req"), clientId, tokenExpiresAtMs: Date.now() },
+          { reconcileAfterSeconds: 900, retentionSeconds: 86_400 },
+        )
+      )._unsafeUnwrap();
+      scanRefs.push(scanRef);
+    }
+    stack().simulator.control.expire(scanRefs[0]!);
+    const erase = (body: string) =>
+      erasePerson(body, deps, { messageId: unique("msg"), remainingTimeMs: () => 30_000 });
+    const request = JSON.stringify({ erase: { clientId } });
+    expect(await erase(request)).toMatchObject({ status: "pending", sessions: 2, pending: 1 });
+    stack().simulator.control.expire(scanRefs[1]!);
+    expect(await erase(request)).toMatchObject({ status: "complete", sessions: 1 });
+    expect(await erase(JSON.stringify({ erase: {} }))).toMatchObject({ status: "invalid-request" });
+    expect(expectPublishedConform()).toEqual([
+      "verification.erased",
+      "verification.erased",
+      "verification.erased",
+    ]);
   });
 });
 
