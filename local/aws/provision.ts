@@ -51,6 +51,9 @@ export interface ProvisionConfig {
   /** The results queue (RESULTS_QUEUE_URL) and its dead-letter queue. */
   readonly resultsQueueName: string;
   readonly resultsDeadLetterQueueName: string;
+  /** The erasures queue (erase-person) and its dead-letter queue: made when named. */
+  readonly erasuresQueueName?: string;
+  readonly erasuresDeadLetterQueueName?: string;
   readonly secretName: string;
   readonly secretValue: MarkIdSecretValue;
   /** Receives of a request before it moves to the dead-letter queue. Default 3. */
@@ -76,6 +79,9 @@ export interface ProvisionedResources {
   readonly resultsQueueArn: string;
   readonly resultsDeadLetterQueueUrl: string;
   readonly resultsDeadLetterQueueArn: string;
+  /** When the config named the erasures queue. */
+  readonly erasuresQueueUrl?: string;
+  readonly erasuresQueueArn?: string;
   readonly secretName: string;
   readonly secretArn: string;
   /** The configuration variables that name these resources, for the functions' environment. */
@@ -100,11 +106,12 @@ export async function provisionLocalResources(config: ProvisionConfig): Promise<
   const sqs = new SQSClient(clientConfig);
   const secrets = new SecretsManagerClient(clientConfig);
   try {
-    const [tableArn, eventsTopicArn, alertsTopicArn, queues, secretArn] = await Promise.all([
+    const [tableArn, eventsTopicArn, alertsTopicArn, queues, erasures, secretArn] = await Promise.all([
       createStateTable(dynamodb, config.tableName),
       createTopic(sns, config.eventsTopicName),
       createTopic(sns, config.alertsTopicName),
       createQueues(sqs, config),
+      createErasuresQueue(sqs, config),
       putSecret(secrets, config.secretName, config.secretValue),
     ]);
     return {
@@ -113,6 +120,7 @@ export async function provisionLocalResources(config: ProvisionConfig): Promise<
       eventsTopicArn,
       alertsTopicArn,
       ...queues,
+      ...erasures,
       secretName: config.secretName,
       secretArn,
       environment: {
@@ -147,6 +155,23 @@ async function createStateTable(client: DynamoDBClient, tableName: string): Prom
 async function createTopic(client: SNSClient, name: string): Promise<string> {
   const created = await client.send(new CreateTopicCommand({ Name: name }));
   return required(created.TopicArn, `CreateTopic ${name} returned no TopicArn`);
+}
+
+/** As serverless.yml, but redelivered after 30 s, not an hour: a pending erasure is seen again soon. */
+async function createErasuresQueue(
+  client: SQSClient,
+  config: ProvisionConfig,
+): Promise<Pick<ProvisionedResources, "erasuresQueueUrl" | "erasuresQueueArn">> {
+  if (config.erasuresQueueName === undefined || config.erasuresDeadLetterQueueName === undefined) return {};
+  const deadLetterUrl = await createQueue(client, config.erasuresDeadLetterQueueName, {});
+  const erasuresQueueUrl = await createQueue(client, config.erasuresQueueName, {
+    VisibilityTimeout: "30",
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: await queueArn(client, deadLetterUrl),
+      maxReceiveCount: 72,
+    }),
+  });
+  return { erasuresQueueUrl, erasuresQueueArn: await queueArn(client, erasuresQueueUrl) };
 }
 
 async function createQueues(

@@ -47,6 +47,13 @@ export function startBanner(stack: LocalStack, startupMs: number): string {
         `DLQ after ${RESULTS_QUEUE.maxReceiveCount} receives → ${queueName(names.resultsDeadLetterQueueUrl)}`,
     ],
     [
+      "erasePerson",
+      names.erasuresQueueUrl === undefined
+        ? "not polled (no erasures queue)"
+        : `polls ${queueName(names.erasuresQueueUrl)}: one person at a time, a pending erasure again after 30 s ` +
+          `(serverless.yml: an hour), DLQ after 72 receives → verification.erased`,
+    ],
+    [
       "checkCredentials",
       `every ${s.credentialCheckIntervalSeconds} s (serverless.yml: every ${CREDENTIAL_CHECK_RATE_SECONDS / 60} min), and once at start`,
     ],

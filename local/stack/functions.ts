@@ -53,6 +53,9 @@ export const RESULTS_QUEUE = {
   messageRetentionSeconds: 14 * 24 * 3600,
 } as const;
 
+/** The erasePerson SQS event source mapping: one person at a time. */
+export const ERASURES_QUEUE_SOURCE = { batchSize: 1 } as const;
+
 /** serverless.yml's `credentialCheckSchedule` param: rate(15 minutes). */
 export const CREDENTIAL_CHECK_RATE_SECONDS = 15 * 60;
 
@@ -66,6 +69,8 @@ export function resourceNames(stage: string) {
     deadLetterQueueName: `${SERVICE}-${stage}-requests-dlq`,
     resultsQueueName: `${SERVICE}-${stage}-results`,
     resultsDeadLetterQueueName: `${SERVICE}-${stage}-results-dlq`,
+    erasuresQueueName: `${SERVICE}-${stage}-erasures`,
+    erasuresDeadLetterQueueName: `${SERVICE}-${stage}-erasures-dlq`,
     eventsTopicName: `${SERVICE}-${stage}-events`,
     alertsTopicName: `${SERVICE}-${stage}-alerts`,
     tableName: `${SERVICE}-${stage}-state`,

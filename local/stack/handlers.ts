@@ -15,6 +15,7 @@ export interface Handlers {
   readonly checkCredentials: ScheduleHandler;
   readonly publishVerificationResult: SqsHandler;
   readonly reconcileSessions: ScheduleHandler;
+  readonly erasePerson: SqsHandler;
 }
 
 let loadedFor: string | undefined;
@@ -34,12 +35,13 @@ export async function loadHandlers(environment: Readonly<Record<string, string>>
     );
   }
   loadedFor = fingerprint;
-  const [start, webhook, check, publish, reconcile] = await Promise.all([
+  const [start, webhook, check, publish, reconcile, erase] = await Promise.all([
     import("../../functions/start-verification"),
     import("../../functions/verification-webhook"),
     import("../../functions/check-credentials"),
     import("../../functions/publish-verification-result"),
     import("../../functions/reconcile-sessions"),
+    import("../../functions/erase-person"),
   ]);
   return {
     startVerification: start.handler,
@@ -47,5 +49,6 @@ export async function loadHandlers(environment: Readonly<Record<string, string>>
     checkCredentials: check.handler,
     publishVerificationResult: publish.handler,
     reconcileSessions: reconcile.handler,
+    erasePerson: erase.handler,
   };
 }

@@ -22,7 +22,14 @@ import {
   handlerEnvironment,
   InvalidEnvironmentError,
 } from "./function-environment";
-import { FUNCTIONS, RESULTS_QUEUE, RESULTS_QUEUE_SOURCE, resourceNames, SERVICE } from "./functions";
+import {
+  ERASURES_QUEUE_SOURCE,
+  FUNCTIONS,
+  RESULTS_QUEUE,
+  RESULTS_QUEUE_SOURCE,
+  resourceNames,
+  SERVICE,
+} from "./functions";
 import { loadHandlers } from "./handlers";
 import { startHttpApiServer, type HttpApiServer } from "./http-api-server";
 import type { Invocation } from "./lambda-context";
@@ -239,6 +246,29 @@ export async function startLocalStack(
       onError: (problem) => say(`sqs    ${problem}`),
     });
     closers.push(() => resultsPoller.stop());
+
+    const { erasuresQueueUrl, erasuresQueueArn } = resources;
+    if (erasuresQueueUrl !== undefined && erasuresQueueArn !== undefined) {
+      const erasuresPoller: SqsPoller = startSqsPoller({
+        client: sqs,
+        queueUrl: erasuresQueueUrl,
+        queueArn: erasuresQueueArn,
+        region: settings.region,
+        stage: settings.stage,
+        fn: FUNCTIONS.erasePerson,
+        handler: handlers.erasePerson,
+        batchSize: ERASURES_QUEUE_SOURCE.batchSize,
+        batchingWindowMs: 0,
+        maxConcurrency: 1,
+        receiveWaitSeconds: settings.receiveWaitSeconds,
+        onBatch: (report) => {
+          if (report.outcome !== "returned" || report.returned.length > 0)
+            say(describeBatch(report, 30, 72, FUNCTIONS.erasePerson.name));
+        },
+        onError: (problem) => say(`sqs    ${problem}`),
+      });
+      closers.push(() => erasuresPoller.stop());
+    }
 
     const schedule: Schedule = startSchedule({
       fn: FUNCTIONS.checkCredentials,
