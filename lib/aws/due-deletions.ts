@@ -1,12 +1,13 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 import {
   DUE_DELETIONS_SHARD,
   OPEN_SESSIONS_DUE_ATTRIBUTE,
-  OPEN_SESSIONS_INDEX,
   OPEN_SESSIONS_SHARD_ATTRIBUTE,
   stateKey,
+  queryDueInShard,
+  readScanItem,
   type StateTable,
 } from "./state-table";
 
@@ -80,18 +81,9 @@ export function createDueDeletionStore({ table }: { readonly table: StateTable }
 
   return {
     due(nowMs, limit) {
-      return fromAwsPromise("dynamodb", "Query", () =>
-        table.doc.send(
-          new QueryCommand({
-            TableName: table.tableName,
-            IndexName: OPEN_SESSIONS_INDEX,
-            KeyConditionExpression: "#shard = :delete AND #due <= :now",
-            ExpressionAttributeNames: NAMES,
-            ExpressionAttributeValues: { ":delete": DUE_DELETIONS_SHARD, ":now": Math.floor(nowMs / 1000) },
-            Limit: limit,
-          }),
-        ),
-      ).map((output) => (output.Items ?? []).flatMap(toDueDeletion));
+      return queryDueInShard(table, DUE_DELETIONS_SHARD, nowMs, limit).map((items) =>
+        items.flatMap(toDueDeletion),
+      );
     },
     claim(deletion, nextDueAtSeconds) {
       return update({
@@ -125,21 +117,13 @@ export function createDueDeletionStore({ table }: { readonly table: StateTable }
 
 /** An index item as a DueDeletion; one this module cannot read (no scanRef) is skipped. */
 function toDueDeletion(item: Record<string, unknown>): DueDeletion[] {
-  const key = item["pk"];
-  const prefix = stateKey("scan", "");
-  if (typeof key !== "string" || !key.startsWith(prefix)) return [];
-  const number = (name: string) => {
-    const value = item[name];
-    return typeof value === "number" ? value : 0;
-  };
-  const text = (name: string) => {
-    const value = item[name];
-    return typeof value === "string" ? value : "";
-  };
+  const scan = readScanItem(item);
+  if (scan === undefined) return [];
+  const { number, text } = scan;
   const deletedAt = text("deletedAt");
   return [
     {
-      scanRef: key.slice(prefix.length),
+      scanRef: scan.scanRef,
       requestId: text("requestId"),
       clientId: text("clientId"),
       tokenExpiresAtMs: number("tokenExpiresAt") * 1000,

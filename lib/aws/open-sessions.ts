@@ -1,13 +1,14 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 import {
   OPEN_SESSIONS_DUE_ATTRIBUTE,
-  OPEN_SESSIONS_INDEX,
   OPEN_SESSIONS_SHARD,
   OPEN_SESSIONS_SHARD_ATTRIBUTE,
   stateKey,
   toEpochSeconds,
+  queryDueInShard,
+  readScanItem,
   type StateTable,
 } from "./state-table";
 
@@ -106,18 +107,9 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
         .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
     },
     due(nowMs, limit) {
-      return fromAwsPromise("dynamodb", "Query", () =>
-        table.doc.send(
-          new QueryCommand({
-            TableName: table.tableName,
-            IndexName: OPEN_SESSIONS_INDEX,
-            KeyConditionExpression: "#shard = :open AND #due <= :now",
-            ExpressionAttributeNames: NAMES,
-            ExpressionAttributeValues: { ":open": OPEN_SESSIONS_SHARD, ":now": Math.floor(nowMs / 1000) },
-            Limit: limit,
-          }),
-        ),
-      ).map((output) => (output.Items ?? []).flatMap(toOpenSession));
+      return queryDueInShard(table, OPEN_SESSIONS_SHARD, nowMs, limit).map((items) =>
+        items.flatMap(toOpenSession),
+      );
     },
     claimAsk(session, nextDueAtSeconds, intervalSeconds) {
       return update({
@@ -153,20 +145,12 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
 
 /** An index item as an OpenSession; one this module did not write (no scanRef) is skipped. */
 function toOpenSession(item: Record<string, unknown>): OpenSession[] {
-  const key = item["pk"];
-  const prefix = stateKey("scan", "");
-  if (typeof key !== "string" || !key.startsWith(prefix)) return [];
-  const number = (name: string) => {
-    const value = item[name];
-    return typeof value === "number" ? value : 0;
-  };
-  const text = (name: string) => {
-    const value = item[name];
-    return typeof value === "string" ? value : "";
-  };
+  const scan = readScanItem(item);
+  if (scan === undefined) return [];
+  const { number, text } = scan;
   return [
     {
-      scanRef: key.slice(prefix.length),
+      scanRef: scan.scanRef,
       requestId: text("requestId"),
       clientId: text("clientId"),
       tokenExpiresAtMs: number("tokenExpiresAt") * 1000,

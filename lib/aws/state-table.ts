@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ResultAsync } from "neverthrow";
 import { fromAwsPromise, type AwsError } from "./aws-error";
 
@@ -34,7 +34,7 @@ const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
 export type StateItemKind = "session" | "delivery" | "alert" | "scan";
 
-export const OPEN_SESSIONS_INDEX = "open-sessions";
+const OPEN_SESSIONS_INDEX = "open-sessions";
 /** The index's partition key and its one value, present only while a session is open. */
 export const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
 export const OPEN_SESSIONS_SHARD = "open";
@@ -132,6 +132,59 @@ export function leasedClaimCondition(
       ":held": heldStatus,
       ":now": nowMs,
       ...also?.values,
+    },
+  };
+}
+
+/**
+ * The items of one shard of OPEN_SESSIONS_INDEX due by `nowMs`, the longest overdue first, at most
+ * `limit` (an eventually consistent read: the stores claim each with a conditional write). Shared
+ * by the reconciler's open sessions and the retention's due deletions.
+ */
+export function queryDueInShard(
+  table: StateTable,
+  shard: string,
+  nowMs: number,
+  limit: number,
+): ResultAsync<readonly Record<string, unknown>[], AwsError> {
+  return fromAwsPromise("dynamodb", "Query", () =>
+    table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: OPEN_SESSIONS_INDEX,
+        KeyConditionExpression: "#shard = :shard AND #due <= :now",
+        ExpressionAttributeNames: {
+          "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
+          "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
+        },
+        ExpressionAttributeValues: { ":shard": shard, ":now": Math.floor(nowMs / 1000) },
+        Limit: limit,
+      }),
+    ),
+  ).map((output) => output.Items ?? []);
+}
+
+/** A `scan#<scanRef>` item as read back: its scanRef, and its fields read leniently (0 or ""). */
+export interface ScanItemReader {
+  readonly scanRef: string;
+  readonly number: (name: string) => number;
+  readonly text: (name: string) => string;
+}
+
+/** The reader of a `scan#` item; undefined for any other item (one no store of ours wrote). */
+export function readScanItem(item: Record<string, unknown>): ScanItemReader | undefined {
+  const key = item["pk"];
+  const prefix = stateKey("scan", "");
+  if (typeof key !== "string" || !key.startsWith(prefix)) return undefined;
+  return {
+    scanRef: key.slice(prefix.length),
+    number: (name) => {
+      const value = item[name];
+      return typeof value === "number" ? value : 0;
+    },
+    text: (name) => {
+      const value = item[name];
+      return typeof value === "string" ? value : "";
     },
   };
 }
