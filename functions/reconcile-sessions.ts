@@ -1,15 +1,9 @@
 import type { ScheduledEvent } from "aws-lambda";
+import type { ReconcileSummary } from "../lib/flows/reconcile-sessions";
 import {
-  deleteDueVerifications,
-  type DeleteVerificationsDependencies,
-} from "../lib/flows/delete-verifications";
-import { deletionObserver } from "../lib/flows/delete-verifications/report";
-import {
-  reconcileSessions,
-  type ReconcileSessionsDependencies,
-  type ReconcileSummary,
-} from "../lib/flows/reconcile-sessions";
-import { reconcileObserver, reportReconcileRun } from "../lib/flows/reconcile-sessions/report";
+  runScheduledReconciliation,
+  type ScheduledReconciliationDependencies,
+} from "../lib/flows/scheduled-reconciliation";
 import { reconcileSessionsDependencies } from "../lib/runtime/dependencies";
 import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame";
 
@@ -25,7 +19,7 @@ import { lambdaHandler, type LambdaHandler } from "../lib/runtime/handler-frame"
  */
 export type ReconcileSessionsHandler = LambdaHandler<ScheduledEvent, ReconcileSummary>;
 
-type Needs = ReconcileSessionsDependencies & DeleteVerificationsDependencies;
+type Needs = ScheduledReconciliationDependencies;
 
 /** The handler over given dependencies (tests pass their own). */
 export function createReconcileSessionsHandler(dependencies: () => Needs): ReconcileSessionsHandler {
@@ -33,28 +27,8 @@ export function createReconcileSessionsHandler(dependencies: () => Needs): Recon
     name: "reconcile-sessions",
     container: dependencies,
     correlationId: (event: ScheduledEvent) => event.id,
-    run: async (_event, deps, { context, cutoff }) => {
-      const remainingTimeMs = () => context.getRemainingTimeInMillis();
-      const reconciled = await reconcileSessions(deps, {
-        remainingTimeMs,
-        cutoff,
-        observer: reconcileObserver(),
-      });
-      // A run stopped (Mark ID failing, no time left, the table unavailable) deletes nothing either.
-      const summary: ReconcileSummary =
-        reconciled.stoppedEarly !== undefined || deps.config.MARKID_RETENTION_SECONDS <= 0
-          ? reconciled
-          : {
-              ...reconciled,
-              deletions: await deleteDueVerifications(deps, {
-                remainingTimeMs,
-                cutoff,
-                observer: deletionObserver(),
-              }),
-            };
-      reportReconcileRun(summary);
-      return summary;
-    },
+    run: (_event, deps, { context, cutoff }) =>
+      runScheduledReconciliation(deps, { remainingTimeMs: () => context.getRemainingTimeInMillis(), cutoff }),
   });
 }
 
