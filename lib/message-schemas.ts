@@ -97,7 +97,7 @@ export const verificationFailedEventSchema = z
     reason: z
       .string()
       .describe(
-        "Why: `invalid-request`, `rejected-by-markid`, `unknown-outcome` or `request-id-conflict` (new values may appear).",
+        "Why: `invalid-request`, `rejected-by-markid`, `unknown-outcome`, `request-id-conflict` or `erased` (new values may appear).",
       ),
     identifier: optionalText("Mark ID's error identifier, when it gave one."),
     fields: z.array(z.string()).describe("Paths of the invalid fields; never their values."),

@@ -1,9 +1,12 @@
-import { DeleteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import { ERASED_SESSION_STATUS } from "./session-store";
 import {
   CLIENT_SESSIONS_ATTRIBUTE,
   CLIENT_SESSIONS_INDEX,
+  OPEN_SESSIONS_DUE_ATTRIBUTE,
+  OPEN_SESSIONS_SHARD_ATTRIBUTE,
   readStateItem,
   stateKey,
   type StateTable,
@@ -18,10 +21,17 @@ import {
  *
  * The lookup from a clientId to its scanRefs is the sparse CLIENT_SESSIONS_INDEX (state-table.ts):
  * only `scan#` items carry a clientId attribute, so the index holds exactly those, keyed by it.
- * Erasing a session deletes its `session#` item and takes the clientId and requestId off its
- * `scan#` item, which leaves the index with them. The `scan#` item itself stays: its sequence
- * counter keeps a late result's number above those already published, and its place in the
- * reconciler's or the deletion queue's shard (without personal data) lets those finish.
+ * Erasing a session leaves on each of its two items only what keeps the erasure in force, and
+ * nothing that names the person (design.md §4.6):
+ *
+ *   session#<requestId>  a tombstone: `status: "erased"`, no session, no fingerprint (a hash of the
+ *                        request). A redelivered or repeated request for the requestId is refused
+ *                        (verification.failed "erased") instead of making a new token and storing
+ *                        the person again. It expires when the session item would have.
+ *   scan#<scanRef>       `erasedAt`, the sequence counter; no clientId or requestId (so it leaves
+ *                        the client-sessions index), and out of the reconciler's and the deletion
+ *                        queue's shards: nobody asks Mark ID about the session again, and a result
+ *                        that still arrives for it is not published (result-sequence.ts).
  */
 
 /** One session of a person, as its `scan#` item holds it. */
@@ -42,8 +52,9 @@ export interface ErasureStore {
   /** A session's `scan#` item; `undefined` when the table holds none. */
   sessionOf(scanRef: string): ResultAsync<ErasableSession | undefined, AwsError>;
   /**
-   * Deletes the session's `session#` item and takes the personal fields off its `scan#` item;
-   * `deletedAt` records Mark ID's deletion, so a redelivery does not ask again.
+   * Turns the session's `session#` item into a tombstone and takes the personal fields off its
+   * `scan#` item, closing it for the reconciler and the deletion queue; `deletedAt` records Mark
+   * ID's deletion, so a redelivery does not ask again.
    */
   forget(session: ErasableSession, nowMs: number, deletedAt?: string): ResultAsync<void, AwsError>;
 }
@@ -87,35 +98,51 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
         item === undefined ? undefined : toSession(scanRef, item),
       ),
     forget(session, nowMs, deletedAt) {
-      const dropSession =
+      const at = new Date(nowMs).toISOString();
+      // Never creates an item: one deleted meanwhile (TTL) has nothing left to erase.
+      const ifPresent = (write: ResultAsync<unknown, AwsError>) =>
+        write
+          .map(() => undefined)
+          .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+      const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
+        ifPresent(
+          fromAwsPromise("dynamodb", "UpdateItem", () =>
+            table.doc.send(
+              new UpdateCommand({
+                TableName: table.tableName,
+                ConditionExpression: "attribute_exists(pk)",
+                ...input,
+              }),
+            ),
+          ),
+        );
+      // The tombstone first: once the scan# item is cleared, the session can only be found again
+      // through its requestId, and that must then say "erased".
+      const tombstone =
         session.requestId === ""
           ? okAsync(undefined)
-          : fromAwsPromise("dynamodb", "DeleteItem", () =>
-              table.doc.send(
-                new DeleteCommand({
-                  TableName: table.tableName,
-                  Key: { pk: stateKey("session", session.requestId) },
-                }),
-              ),
-            ).map(() => undefined);
-      return dropSession.andThen(() =>
-        fromAwsPromise("dynamodb", "UpdateItem", () =>
-          table.doc.send(
-            new UpdateCommand({
-              TableName: table.tableName,
-              Key: { pk: stateKey("scan", session.scanRef) },
-              UpdateExpression: `SET erasedAt = :at${deletedAt === undefined ? "" : ", deletedAt = :deleted"} REMOVE clientId, requestId`,
-              // Never creates an item: one deleted meanwhile (TTL) has nothing left to erase.
-              ConditionExpression: "attribute_exists(pk)",
-              ExpressionAttributeValues: {
-                ":at": new Date(nowMs).toISOString(),
-                ...(deletedAt === undefined ? {} : { ":deleted": deletedAt }),
-              },
-            }),
-          ),
-        )
-          .map(() => undefined)
-          .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error))),
+          : update({
+              Key: { pk: stateKey("session", session.requestId) },
+              UpdateExpression:
+                "SET #status = :erased, erasedAt = :at REMOVE #session, fingerprint, claimId, leaseUntil",
+              ExpressionAttributeNames: { "#status": "status", "#session": "session" },
+              ExpressionAttributeValues: { ":erased": ERASED_SESSION_STATUS, ":at": at },
+            });
+      return tombstone.andThen(() =>
+        update({
+          Key: { pk: stateKey("scan", session.scanRef) },
+          UpdateExpression:
+            `SET erasedAt = :at${deletedAt === undefined ? "" : ", deletedAt = :deleted"} ` +
+            "REMOVE clientId, requestId, #shard, #due",
+          ExpressionAttributeNames: {
+            "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
+            "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
+          },
+          ExpressionAttributeValues: {
+            ":at": at,
+            ...(deletedAt === undefined ? {} : { ":deleted": deletedAt }),
+          },
+        }),
       );
     },
   };

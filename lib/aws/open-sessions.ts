@@ -90,8 +90,10 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
           "SET requestId = :requestId, clientId = :clientId, tokenExpiresAt = :tokenExpiresAt, " +
           "#shard = :open, #due = if_not_exists(#due, :firstDue), asks = if_not_exists(asks, :zero), " +
           "intervalSeconds = if_not_exists(intervalSeconds, :zero), expiresAt = :expiresAt",
-        // A session whose final result is out, or that was given up, stays closed.
-        ConditionExpression: "attribute_not_exists(finalAt) AND attribute_not_exists(gaveUpAt)",
+        // A session whose final result is out, or that was given up, stays closed; one whose
+        // person was erased gets no clientId back.
+        ConditionExpression:
+          "attribute_not_exists(finalAt) AND attribute_not_exists(gaveUpAt) AND attribute_not_exists(erasedAt)",
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: {
           ":requestId": session.requestId,

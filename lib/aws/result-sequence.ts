@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ResultAsync } from "neverthrow";
-import { fromAwsPromise, type AwsError } from "./aws-error";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 import {
   DUE_DELETIONS_SHARD,
   OPEN_SESSIONS_DUE_ATTRIBUTE,
@@ -24,18 +24,27 @@ import {
  * A number is drawn just before its event is published; a publish that fails leaves a gap, and the
  * retry draws a higher one. So numbers only grow in the order results are published, which is all
  * the consumer rule (keep the highest `sequence` among a scanRef's final results) needs.
+ *
+ * A session whose person was erased (`erasedAt`, erasures.ts) draws no number: its result is not to
+ * be published. The check is the same conditional write, so a result drawn after the erasure
+ * never goes out; one drawn just before it may (design.md §4.6).
  */
 
-interface DrawnSequence {
-  readonly sequence: number;
-  /** The request that created the session, when this deployment created it (open-sessions.ts). */
-  readonly requestId: string | undefined;
-}
+type DrawnSequence =
+  | {
+      readonly erased: false;
+      readonly sequence: number;
+      /** The request that created the session, when this deployment created it (open-sessions.ts). */
+      readonly requestId: string | undefined;
+    }
+  /** The session's person was erased: nothing of it is published any more. */
+  | { readonly erased: true };
 
 export interface ResultSequence {
   /**
    * The next number for `scanRef`'s results; keeps the item at least `retentionSeconds` more. For
-   * a final result (`final`), also closes the session for the reconciler.
+   * a final result (`final`), also closes the session for the reconciler. `erased` when the
+   * session's person was erased (nothing written).
    */
   next(scanRef: string, options: NextOptions): ResultAsync<DrawnSequence, AwsError>;
 }
@@ -93,6 +102,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
             TableName: table.tableName,
             Key: { pk: pk(scanRef) },
             UpdateExpression: update,
+            ConditionExpression: "attribute_not_exists(erasedAt)",
             ExpressionAttributeNames: {
               "#sequence": "sequence",
               ...(final
@@ -110,14 +120,19 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
             ReturnValues: "ALL_NEW",
           }),
         ),
-      ).map((output): DrawnSequence => {
-        const item: Record<string, unknown> = output.Attributes ?? {};
-        const requestId = item["requestId"];
-        return {
-          sequence: Number(item["sequence"]),
-          requestId: typeof requestId === "string" ? requestId : undefined,
-        };
-      });
+      )
+        .map((output): DrawnSequence => {
+          const item: Record<string, unknown> = output.Attributes ?? {};
+          const requestId = item["requestId"];
+          return {
+            erased: false,
+            sequence: Number(item["sequence"]),
+            requestId: typeof requestId === "string" ? requestId : undefined,
+          };
+        })
+        .orElse((error) =>
+          isConditionalCheckFailed(error) ? okAsync<DrawnSequence>({ erased: true }) : errAsync(error),
+        );
     },
   };
 }

@@ -25,6 +25,7 @@ import {
  *   in-progress --holdClaim--> in-progress until the token expires   a token we could not read
  *   in-progress, lease over --claim--> in-progress (new claim)   the holder died or hung
  *   session-created --markPublished--> published
+ *   session-created, published --forget (erasures.ts)--> erased   no session, no fingerprint
  *   in-progress --markOutcomeUnknown--> outcome-unknown         the token call's outcome is unknown
  *                                                               and MARKID_TOKEN_UNKNOWN_OUTCOME=fail
  *   any state, TTL (expiresAt) passed --claim--> in-progress     a claim's or an unknown outcome's
@@ -73,7 +74,12 @@ type ClaimOutcome =
    * The requestId is held for another body (its fingerprint differs): the caller must not be given
    * that session, nor take over its claim.
    */
-  | { readonly state: "conflict" };
+  | { readonly state: "conflict" }
+  /**
+   * The person behind the requestId's session was erased (right to erasure): no token may be made
+   * for it again, and nothing of it is left to publish.
+   */
+  | { readonly state: "erased" };
 
 export interface ClaimOptions {
   /** How long the claim is exclusive; longer than the invocation that holds it can run. */
@@ -124,11 +130,15 @@ export interface SessionStoreOptions {
   readonly table: StateTable;
 }
 
+/** The tombstone an erasure leaves of a session (erasures.ts). */
+export const ERASED_SESSION_STATUS = "erased";
+
 const STATUS = {
   inProgress: "in-progress",
   created: "session-created",
   published: "published",
   outcomeUnknown: "outcome-unknown",
+  erased: ERASED_SESSION_STATUS,
 } as const;
 /** A claim nobody resolved (crashed holder) is kept a day for diagnosis, then expires. */
 const CLAIM_RETENTION_SECONDS = 86_400;
@@ -138,7 +148,13 @@ const MAX_CLAIM_ROUNDS = 3;
 // Lazy: built when a stored item is first read, not at every cold start (bench/cold-init.ts).
 const itemSchema = lazily(() =>
   z.object({
-    status: z.enum([STATUS.inProgress, STATUS.created, STATUS.published, STATUS.outcomeUnknown]),
+    status: z.enum([
+      STATUS.inProgress,
+      STATUS.created,
+      STATUS.published,
+      STATUS.outcomeUnknown,
+      STATUS.erased,
+    ]),
     leaseUntil: z.optional(z.number()),
     session: z.optional(
       z.object({
@@ -220,6 +236,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           if (status === STATUS.inProgress)
             return okAsync({ state: "in-progress", leaseExpiresAt: holderLease ?? now });
           if (status === STATUS.outcomeUnknown) return okAsync({ state: "outcome-unknown" });
+          if (status === STATUS.erased) return okAsync({ state: "erased" });
           if (session === undefined) return errAsync(unexpectedItem(requestId, "GetItem"));
           return okAsync({ state: "session", session, published: status === STATUS.published });
         });

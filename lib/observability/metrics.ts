@@ -19,6 +19,7 @@ export type CountedMetric =
   | "WebhookNotification"
   | "ResultPublished"
   | "ResultDuplicate"
+  | "ResultOfErasedSession"
   | "ResultsRecovered"
   | "ResultGivenBack"
   | "ResultMarkDeliveredFailed"

@@ -1,7 +1,10 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createErasureStore } from "../../lib/aws/erasures";
+import { createDueDeletionStore } from "../../lib/aws/due-deletions";
 import { createOpenSessionStore } from "../../lib/aws/open-sessions";
+import { createResultSequence } from "../../lib/aws/result-sequence";
+import { createSessionStore } from "../../lib/aws/session-store";
 import type { StateTable } from "../../lib/aws/state-table";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
@@ -16,6 +19,8 @@ afterAll(async () => {
 });
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
+/** The session# item's expiry (its token's, plus the results' retention): the tombstone keeps it. */
+const TTL = T0 / 1000 + 30 * 86_400;
 
 async function session(table: StateTable, n: number, clientId: string) {
   (
@@ -27,7 +32,13 @@ async function session(table: StateTable, n: number, clientId: string) {
   await table.doc.send(
     new PutCommand({
       TableName: table.tableName,
-      Item: { pk: `session#req-${n}`, status: "published", session: { scanRef: `scan-${n}`, clientId } },
+      Item: {
+        pk: `session#req-${n}`,
+        status: "published",
+        fingerprint: `fp-${n}`,
+        session: { scanRef: `scan-${n}`, clientId },
+        expiresAt: TTL,
+      },
     }),
   );
 }
@@ -60,7 +71,7 @@ describe("erasure store", () => {
     expect((await store.sessionOf("scan-9"))._unsafeUnwrap()).toBeUndefined();
   });
 
-  it("forgets a session: its session# item goes, its scan# item keeps no clientId or requestId and leaves the index", async () => {
+  it("forgets a session: a tombstone of its session# item, a scan# item with no clientId or requestId, out of the index", async () => {
     const table = await dynamo.newTable();
     await session(table, 1, "client-a");
     await session(table, 2, "client-a");
@@ -68,7 +79,12 @@ describe("erasure store", () => {
     const found = (await store.sessionOf("scan-1"))._unsafeUnwrap()!;
     (await store.forget(found, T0))._unsafeUnwrap();
 
-    expect(await item(table, "session#req-1")).toBeUndefined();
+    expect(await item(table, "session#req-1")).toEqual({
+      pk: "session#req-1",
+      status: "erased",
+      erasedAt: new Date(T0).toISOString(),
+      expiresAt: TTL,
+    });
     const scan = await item(table, "scan#scan-1");
     expect(scan).toBeDefined();
     expect(scan).not.toHaveProperty("clientId");
@@ -76,11 +92,67 @@ describe("erasure store", () => {
     expect(scan?.["erasedAt"]).toBe(new Date(T0).toISOString());
     expect(JSON.stringify(scan)).not.toContain("client-a");
     expect((await store.scanRefsOf("client-a"))._unsafeUnwrap()).toEqual(["scan-2"]);
-    expect(await item(table, "session#req-2")).toBeDefined();
+    expect(await item(table, "session#req-2")).toMatchObject({ status: "published" });
 
-    // Again (a redelivery), and for an item that is gone: nothing to do, no error, nothing made.
+    // Again (a redelivery), and for items that are gone: nothing to do, no error, nothing made.
     (await store.forget(found, T0))._unsafeUnwrap();
-    (await store.forget({ ...found, scanRef: "scan-9", requestId: "" }, T0))._unsafeUnwrap();
+    (await store.forget({ ...found, scanRef: "scan-9", requestId: "req-9" }, T0))._unsafeUnwrap();
     expect(await item(table, "scan#scan-9")).toBeUndefined();
+    expect(await item(table, "session#req-9")).toBeUndefined();
+  });
+
+  it("closes an erased session for everyone who would bring the person back", async () => {
+    const table = await dynamo.newTable();
+    await session(table, 1, "client-a");
+    await session(table, 2, "client-b");
+    const open = createOpenSessionStore({ table });
+    const due = async () => (await open.due(T0 + 86_400_000, 10))._unsafeUnwrap().map((s) => s.scanRef);
+    expect(await due()).toEqual(["scan-1", "scan-2"]);
+    const store = createErasureStore({ table });
+    (await store.forget((await store.sessionOf("scan-1"))._unsafeUnwrap()!, T0))._unsafeUnwrap();
+
+    // The reconciler no longer asks about it...
+    expect(await due()).toEqual(["scan-2"]);
+    // ...a re-publish of the session does not put the clientId back...
+    (
+      await open.track(
+        { scanRef: "scan-1", requestId: "req-1", clientId: "client-a", tokenExpiresAtMs: T0 },
+        { reconcileAfterSeconds: 900, retentionSeconds: 86_400 },
+      )
+    )._unsafeUnwrap();
+    expect(JSON.stringify(await item(table, "scan#scan-1"))).not.toContain("client-a");
+    expect(await due()).toEqual(["scan-2"]);
+    // ...a result that still arrives draws no number (it is not published)...
+    const sequence = createResultSequence({ table, now: () => T0 });
+    expect(
+      (await sequence.next("scan-1", { retentionSeconds: 86_400, final: true }))._unsafeUnwrap(),
+    ).toEqual({ erased: true });
+    expect(
+      (await sequence.next("scan-2", { retentionSeconds: 86_400, final: true }))._unsafeUnwrap(),
+    ).toMatchObject({ erased: false, sequence: 1 });
+    // ...and the request, delivered again, makes no new token.
+    const claim = (
+      await createSessionStore({ table }).claim("req-1", { leaseMs: 60_000, fingerprint: "fp", now: T0 })
+    )._unsafeUnwrap();
+    expect(claim).toEqual({ state: "erased" });
+  });
+
+  it("takes a session queued for deletion at Mark ID out of that queue: the erasure asked already", async () => {
+    const table = await dynamo.newTable();
+    await session(table, 1, "client-a");
+    const sequence = createResultSequence({ table, now: () => T0 });
+    (
+      await sequence.next("scan-1", { retentionSeconds: 86_400, final: true, deleteAfterSeconds: 60 })
+    )._unsafeUnwrap();
+    const deletions = createDueDeletionStore({ table });
+    const dueDeletions = async () =>
+      (await deletions.due(T0 + 86_400_000, 10))._unsafeUnwrap().map((d) => d.scanRef);
+    expect(await dueDeletions()).toEqual(["scan-1"]);
+
+    const store = createErasureStore({ table });
+    const found = (await store.sessionOf("scan-1"))._unsafeUnwrap()!;
+    (await store.forget(found, T0, new Date(T0).toISOString()))._unsafeUnwrap();
+    expect(await dueDeletions()).toEqual([]);
+    expect(await item(table, "scan#scan-1")).toMatchObject({ deletedAt: new Date(T0).toISOString() });
   });
 });

@@ -6,7 +6,7 @@ import {
   type OpenSessionStore,
   type TrackedSession,
 } from "../../lib/aws/open-sessions";
-import { createResultSequence } from "../../lib/aws/result-sequence";
+import { createResultSequence, type ResultSequence } from "../../lib/aws/result-sequence";
 import type { StateTable } from "../../lib/aws/state-table";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
@@ -239,26 +239,33 @@ describe("giveUp", () => {
   });
 });
 
+/** What a draw gave, for a session that was not erased (a test of the erasure asserts that case). */
+function drawn(result: Awaited<ReturnType<ResultSequence["next"]>>) {
+  const value = result._unsafeUnwrap();
+  if (value.erased) throw new Error("the session was erased");
+  return value;
+}
+
 describe("result sequence", () => {
   it("numbers each scanRef's results in strictly increasing order, independently per scanRef", async () => {
     const { sequence } = await fresh();
-    const drawn: number[] = [];
+    const numbers: number[] = [];
     for (let i = 0; i < 3; i += 1)
-      drawn.push(
-        (await sequence.next("scan-a", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap().sequence,
+      numbers.push(
+        drawn(await sequence.next("scan-a", { retentionSeconds: 86_400, final: false })).sequence,
       );
-    const other = (await sequence.next("scan-b", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap();
+    const other = drawn(await sequence.next("scan-b", { retentionSeconds: 86_400, final: false }));
 
-    expect(drawn).toEqual([1, 2, 3]);
+    expect(numbers).toEqual([1, 2, 3]);
     expect(other.sequence).toBe(1);
   });
 
   it("never hands out one number twice under concurrent draws", async () => {
     const { sequence } = await fresh();
-    const drawn = await Promise.all(
+    const results = await Promise.all(
       Array.from({ length: 10 }, () => sequence.next("scan-a", { retentionSeconds: 86_400, final: false })),
     );
-    const numbers = drawn.map((result) => result._unsafeUnwrap().sequence).sort((a, b) => a - b);
+    const numbers = results.map((result) => drawn(result).sequence).sort((a, b) => a - b);
     expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
@@ -269,12 +276,14 @@ describe("result sequence", () => {
     expect(
       (await sequence.next("scan-1", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap(),
     ).toEqual({
+      erased: false,
       sequence: 1,
       requestId: "req-1",
     });
     expect(
       (await sequence.next("scan-other", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap(),
     ).toEqual({
+      erased: false,
       sequence: 1,
       requestId: undefined,
     });
@@ -311,7 +320,7 @@ describe("result sequence", () => {
     (await sequence.next("scan-1", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap();
     expect((await dueNow(store, AFTER)).map((s) => s.scanRef)).toEqual(["scan-1"]);
     const final = (await sequence.next("scan-1", { retentionSeconds: 86_400, final: true }))._unsafeUnwrap();
-    expect(final).toEqual({ sequence: 2, requestId: "req-1" });
+    expect(final).toEqual({ erased: false, sequence: 2, requestId: "req-1" });
 
     expect(await dueNow(store, AFTER + 86_400_000)).toEqual([]);
     expect(await item(table, "scan-1")).toMatchObject({
@@ -320,7 +329,7 @@ describe("result sequence", () => {
     });
     // A late duplicate, or a manual review's second final result, is numbered higher.
     expect(
-      (await sequence.next("scan-1", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap().sequence,
+      drawn(await sequence.next("scan-1", { retentionSeconds: 86_400, final: false })).sequence,
     ).toBe(3);
   });
 });

@@ -48,6 +48,33 @@ function eventsFor(scanRef: string): VerificationCompletedEvent[] {
     .filter((event) => event.type === "verification.completed" && event.scanRef === scanRef);
 }
 
+describe("a session whose person was erased", () => {
+  it("has no result published any more, however often it arrives; other sessions are untouched", async () => {
+    const deps = stack().newContainer();
+    const erased = result();
+    const other = result();
+    (
+      await deps.openSessions.track(
+        {
+          scanRef: erased.scanRef,
+          requestId: "req-erased",
+          clientId: "client-1",
+          tokenExpiresAtMs: Date.now(),
+        },
+        { reconcileAfterSeconds: 900, retentionSeconds: 86_400 },
+      )
+    )._unsafeUnwrap();
+    const erasable = (await deps.erasures.sessionOf(erased.scanRef))._unsafeUnwrap();
+    (await deps.erasures.forget(erasable!, Date.now()))._unsafeUnwrap();
+
+    const outcomes = [await publish(erased, deps), await publish(erased, deps), await publish(other, deps)];
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["erased", "erased", "published"]);
+    expect(eventsFor(erased.scanRef)).toEqual([]);
+    expect(eventsFor(other.scanRef)).toHaveLength(1);
+  });
+});
+
 describe("exactly one event per (scanRef, final, overall)", () => {
   it("publishes the automatic result, the final one and a later re-review, each once, numbered in order", async () => {
     const scanRef = `scan-${randomUUID()}`;

@@ -206,6 +206,37 @@ describe("one token per requestId", () => {
     );
   });
 
+  it("refuses a request whose person was erased: verification.failed erased, no clientId, no token", async () => {
+    const deps = stack().newContainer();
+    const { process } = harness(deps);
+    const requestId = unique("req");
+    (await process({ requestId, clientId: "person-erased" }))._unsafeUnwrap();
+    const scanRef = events()[0]!.body["scanRef"] as string;
+    const erasable = (await deps.erasures.sessionOf(scanRef))._unsafeUnwrap();
+    expect(erasable).toMatchObject({ requestId, clientId: "person-erased" });
+    (await deps.erasures.forget(erasable!, Date.now()))._unsafeUnwrap();
+
+    // The old message redelivered, in this container and in another.
+    const again = (await process({ requestId, clientId: "person-erased" }))._unsafeUnwrap();
+    const elsewhere = (await harness().process({ requestId, clientId: "person-erased" }))._unsafeUnwrap();
+
+    expect(again).toMatchObject({ outcome: "request-erased", requestId });
+    expect(elsewhere).toMatchObject({ outcome: "request-erased", requestId });
+    expect(tokenPosts()).toHaveLength(1);
+    const later = events().slice(1);
+    for (const event of later) {
+      expect(event.body).toEqual({
+        type: "verification.failed",
+        requestId,
+        messageId: event.body["messageId"],
+        reason: "erased",
+        fields: [],
+      });
+    }
+    expect(later).toHaveLength(2);
+    expect(JSON.stringify(await sessionItem(requestId))).not.toContain("person-erased");
+  });
+
   it("refuses a conflicting body while the first is still with Mark ID, without taking its claim", async () => {
     stack().simulator.control.injectFault({ fault: { type: "latency", ms: 300 }, path: "/api/v2/token" });
     const requestId = unique("req");

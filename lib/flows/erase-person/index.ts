@@ -23,7 +23,8 @@ import { stopReasonOf } from "../reconcile-sessions/failure";
  *   { "erase": { "clientId": "..." } }  every session of the person, found by the client-sessions index
  *   { "erase": { "scanRef": "..." } }   one session
  * For each session: POST /api/v2/delete under the error policy, then our copy goes (the
- * `session#` item, and the clientId and requestId of the `scan#` item: erasures.ts). Then one
+ * `session#` item becomes a tombstone, the `scan#` item loses clientId and requestId and is closed
+ * for the reconciler and the publisher: erasures.ts). Then one
  * `verification.erased` tells what this delivery did, with an erasureId (a hash), never the clientId.
  *
  *   deleted, already deleted (retention), refused for this session alone → our copy goes too

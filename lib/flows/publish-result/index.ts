@@ -15,7 +15,7 @@ import type {
  * event per (scanRef, final, overall), however many copies arrive, at once or later, by webhook or
  * by reconciliation. Claim → draw a sequence (closing a session for the reconciler when final, and
  * queuing its deletion at Mark ID when retention is on) →
- * publish → mark delivered. Anything that
+ * publish → mark delivered. A result of an erased session is acknowledged, not published. Anything that
  * fails before the event is out gives the record back, and the claim is released, so a redelivery
  * publishes it; SNS and DynamoDB outages cost only delay (the queue keeps the record 14 days).
  */
@@ -95,6 +95,7 @@ function publishResult(
         })
         .orElse((error) => releasing(givenBack("sequence-failed")(error)))
         .andThen((drawn) => {
+          if (drawn.erased) return notPublishedErased(key, delivery, event, deps);
           const published = {
             ...event,
             // A webhook's result learns its requestId here; a reconciled one brought it along.
@@ -114,6 +115,22 @@ function publishResult(
             }));
         });
     });
+}
+
+/**
+ * The session's person was erased (design.md §4.6): the result is acknowledged unpublished, and
+ * the claim dropped, so each copy that still arrives is judged the same way.
+ */
+function notPublishedErased(
+  key: string,
+  delivery: DeliveryIdentity,
+  event: PendingCompletedEvent,
+  deps: PublishResultDependencies,
+): ResultAsync<PublishOutcome, never> {
+  return deps.deliveries
+    .release(key)
+    .orElse(() => okAsync(undefined))
+    .map((): PublishOutcome => ({ kind: "erased", delivery, source: event.source }));
 }
 
 /** The write after the event is out: a failure is a warning, never a reason to publish again. */

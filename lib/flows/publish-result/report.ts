@@ -25,6 +25,14 @@ export function reportPublishOutcome(messageId: string, outcome: PublishOutcome)
       });
       count("ResultDuplicate");
       return;
+    case "erased":
+      logger.info("result of an erased session acknowledged unpublished", {
+        messageId,
+        ...outcome.delivery,
+        source: outcome.source,
+      });
+      count("ResultOfErasedSession");
+      return;
     case "notification-published":
       logger.info("markid.notification published", { messageId, notificationKind: outcome.notificationKind });
       count("WebhookNotification");

@@ -31,6 +31,8 @@ export type PublishOutcome =
       readonly warnings: readonly PublishWarning[];
     }
   | { readonly kind: "duplicate"; readonly delivery: DeliveryIdentity; readonly source: ResultSource }
+  /** The session's person was erased: nothing of it is published any more (acknowledged). */
+  | { readonly kind: "erased"; readonly delivery: DeliveryIdentity; readonly source: ResultSource }
   | { readonly kind: "notification-published"; readonly notificationKind: string }
   | { readonly kind: "given-back"; readonly reason: "malformed"; readonly error: MalformedDelivery }
   /** A concurrent copy is being published: this copy comes back after the visibility timeout and finds it done. */

@@ -53,6 +53,14 @@ export function claimRequest(scope: RecordScope, request: VerificationRequest): 
             },
             { ...base, outcome: "request-conflict", reason: "requestId reused with a different body" },
           );
+        case "erased":
+          // The person was erased (right to erasure): a new token would store them again. The
+          // failure carries no clientId: the event must not name the person the erasure forgot.
+          return publishFailureEvent(
+            scope,
+            { requestId: request.requestId, reason: "erased", fields: [] },
+            { ...base, outcome: "request-erased", reason: "the requestId's session was erased" },
+          );
         case "outcome-unknown":
           // An earlier delivery failed the request for an unknown outcome: say so again, and do
           // not spend a credit that may already be spent.

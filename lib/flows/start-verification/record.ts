@@ -16,6 +16,7 @@ const FAILURE_EVENT_OUTCOMES: ReadonlySet<string> = new Set<AcknowledgedOutcome>
   "request-rejected",
   "unknown-outcome-failed",
   "request-conflict",
+  "request-erased",
 ]);
 
 /**

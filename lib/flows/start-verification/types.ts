@@ -81,7 +81,9 @@ export type AcknowledgedOutcome =
   /** The token call's outcome is unknown and MARKID_TOKEN_UNKNOWN_OUTCOME=fail: verification.failed published. */
   | "unknown-outcome-failed"
   /** The requestId is held for another body: verification.failed (request-id-conflict) published. */
-  | "request-conflict";
+  | "request-conflict"
+  /** The requestId's session was erased (right to erasure): verification.failed (erased) published. */
+  | "request-erased";
 
 export type GivenBackOutcome =
   /** Too little time left in the invocation to start it. */
