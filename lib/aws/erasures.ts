@@ -1,6 +1,7 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import type { ErasedSession } from "../messages";
 import { ERASED_SESSION_STATUS } from "./session-store";
 import {
   CLIENT_SESSIONS_ATTRIBUTE,
@@ -9,6 +10,7 @@ import {
   OPEN_SESSIONS_SHARD_ATTRIBUTE,
   readStateItem,
   stateKey,
+  toEpochSeconds,
   type StateTable,
 } from "./state-table";
 
@@ -32,6 +34,15 @@ import {
  *                        the client-sessions index), and out of the reconciler's and the deletion
  *                        queue's shards: nobody asks Mark ID about the session again, and a result
  *                        that still arrives for it is not published (result-sequence.ts).
+ *
+ * Once a session has left the index, an erasure by clientId cannot find it again; yet the delivery
+ * that erased it may fail to publish its `verification.erased` (SNS down), and the redelivery must
+ * still report it. So each erased session is first noted on the request's own item,
+ *
+ *   erasure#<messageId>  the sessions this erasure request erased: scanRef and outcome only, kept
+ *                        as long as the erasures queue keeps a message (14 days)
+ *
+ * and every delivery of the request reports those with the ones it erases itself.
  */
 
 /** One session of a person, as its `scan#` item holds it. */
@@ -57,7 +68,14 @@ export interface ErasureStore {
    * ID's deletion, so a redelivery does not ask again.
    */
   forget(session: ErasableSession, nowMs: number, deletedAt?: string): ResultAsync<void, AwsError>;
+  /** The sessions earlier deliveries of the erasure request `messageId` erased (recordErased). */
+  erasedBy(messageId: string): ResultAsync<readonly ErasedSession[], AwsError>;
+  /** Notes a session as erased by the request `messageId`; made before `forget`, so never lost. */
+  recordErased(messageId: string, session: ErasedSession, nowMs: number): ResultAsync<void, AwsError>;
 }
+
+/** How long an erasure request's record is kept: the erasures queue's retention, past its last delivery. */
+const ERASURE_RECORD_SECONDS = 14 * 24 * 60 * 60;
 
 /** Index pages read for one person at most: far more sessions than one person makes. */
 const MAX_PAGES = 20;
@@ -145,7 +163,61 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
         }),
       );
     },
+    erasedBy(messageId) {
+      return readStateItem(table, stateKey("erasure", messageId)).map((item) => {
+        const sessions = item?.["sessions"];
+        return Array.isArray(sessions) ? sessions.flatMap(toErasedSession) : [];
+      });
+    },
+    recordErased(messageId, session, nowMs) {
+      return fromAwsPromise("dynamodb", "UpdateItem", () =>
+        table.doc.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: { pk: stateKey("erasure", messageId) },
+            // Appended: a redelivery that erases it again adds a second entry, which erasedBy's
+            // readers fold by scanRef.
+            UpdateExpression:
+              "SET sessions = list_append(if_not_exists(sessions, :none), :one), expiresAt = :ttl",
+            ExpressionAttributeValues: {
+              ":none": [],
+              ":one": [
+                {
+                  scanRef: session.scanRef,
+                  markId: session.markId,
+                  erasedHere: session.erasedHere,
+                  ...(session.identifier === undefined ? {} : { identifier: session.identifier }),
+                },
+              ],
+              ":ttl": toEpochSeconds(nowMs) + ERASURE_RECORD_SECONDS,
+            },
+          }),
+        ),
+      ).map(() => undefined);
+    },
   };
+}
+
+const MARK_ID_OUTCOMES: ReadonlySet<string> = new Set<ErasedSession["markId"]>([
+  "deleted",
+  "already-deleted",
+  "refused",
+  "not-yet",
+  "unavailable",
+]);
+
+function toErasedSession(entry: unknown): ErasedSession[] {
+  if (typeof entry !== "object" || entry === null) return [];
+  const { scanRef, markId, erasedHere, identifier } = entry as Record<string, unknown>;
+  if (typeof scanRef !== "string" || typeof markId !== "string" || !MARK_ID_OUTCOMES.has(markId)) return [];
+  return [
+    {
+      scanRef,
+      markId: markId as ErasedSession["markId"],
+      erasedHere: erasedHere === true,
+      ...(typeof identifier === "string" ? { identifier } : {}),
+    },
+  ];
 }
 
 function scanRefOf(item: Record<string, unknown>): string[] {

@@ -12,6 +12,7 @@ import { fromAwsPromise, type AwsError } from "./aws-error";
  *                         has been published, its place in the reconciler's index; after it,
  *                         when retention at Mark ID is on, its place in the deletion queue
  *                         (result-sequence.ts, open-sessions.ts, due-deletions.ts)
+ *   erasure#<messageId>   the sessions one erasure request has erased (erasures.ts)
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
  *
@@ -32,7 +33,7 @@ const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
 const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
-export type StateItemKind = "session" | "delivery" | "alert" | "scan";
+export type StateItemKind = "session" | "delivery" | "alert" | "scan" | "erasure";
 
 const OPEN_SESSIONS_INDEX = "open-sessions";
 /** The index's partition key and its one value, present only while a session is open. */

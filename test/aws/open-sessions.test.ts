@@ -251,9 +251,7 @@ describe("result sequence", () => {
     const { sequence } = await fresh();
     const numbers: number[] = [];
     for (let i = 0; i < 3; i += 1)
-      numbers.push(
-        drawn(await sequence.next("scan-a", { retentionSeconds: 86_400, final: false })).sequence,
-      );
+      numbers.push(drawn(await sequence.next("scan-a", { retentionSeconds: 86_400, final: false })).sequence);
     const other = drawn(await sequence.next("scan-b", { retentionSeconds: 86_400, final: false }));
 
     expect(numbers).toEqual([1, 2, 3]);
@@ -328,8 +326,6 @@ describe("result sequence", () => {
       expiresAt: T0_SECONDS + 86_400,
     });
     // A late duplicate, or a manual review's second final result, is numbered higher.
-    expect(
-      drawn(await sequence.next("scan-1", { retentionSeconds: 86_400, final: false })).sequence,
-    ).toBe(3);
+    expect(drawn(await sequence.next("scan-1", { retentionSeconds: 86_400, final: false })).sequence).toBe(3);
   });
 });

@@ -78,8 +78,8 @@ const deleteCalls = () =>
     .filter((request) => request.path === DELETE_PATH)
     .map((request) => (JSON.parse(request.body) as { scanRef: string }).scanRef);
 
-async function erase(body: unknown) {
-  const messageId = unique("erasure");
+/** One delivery of an erasure request; pass the messageId of an earlier one to redeliver it. */
+async function erase(body: unknown, messageId = unique("erasure")) {
   const reply = await createErasePersonHandler(() => stack().newContainer())(
     {
       Records: [
@@ -223,6 +223,35 @@ describe("erase-person", () => {
       sessions: [{ scanRef: session!.scanRef, markId: "unavailable", erasedHere: false }],
     });
     expect(await item(`session#${session!.requestId}`)).toHaveProperty("session");
+  });
+
+  it("reports the sessions a delivery erased though its event was lost: the redelivery cannot find them by clientId", async () => {
+    const clientId = person();
+    const sessions = await startSessions(clientId, 2);
+    for (const { scanRef } of sessions) stack().simulator.control.expire(scanRef);
+    stack().aws.faults.inject({ service: "sns", operation: "Publish", error: "internal" });
+    const first = await erase({ erase: { clientId } });
+    stack().aws.faults.clear();
+    expect(first.failures).toEqual([first.messageId]);
+    expect(events("verification.erased")).toEqual([]);
+    // Erased meanwhile, here and at Mark ID: the index no longer leads to them.
+    expect((await stack().newContainer().erasures.scanRefsOf(clientId))._unsafeUnwrap()).toEqual([]);
+    expect(deleteCalls().sort()).toEqual(sessions.map((s) => s.scanRef).sort());
+
+    stack().simulator.control.clearRequests();
+    const again = await erase({ erase: { clientId } }, first.messageId);
+    expect(again.failures).toEqual([]);
+    const [event] = events("verification.erased");
+    expect(event).toMatchObject({ messageId: first.messageId, status: "complete", pending: 0 });
+    expect(event?.["sessions"]).toEqual(
+      expect.arrayContaining(
+        sessions.map(({ scanRef }) => ({ scanRef, markId: "deleted", erasedHere: true })),
+      ),
+    );
+    expect(event?.["sessions"]).toHaveLength(2);
+    // Mark ID is not asked again, and the record names no person.
+    expect(deleteCalls()).toEqual([]);
+    expect(JSON.stringify(await item(`erasure#${first.messageId}`))).not.toContain(clientId);
   });
 
   // Last: every log line of the file, the erasure path's included.

@@ -34,7 +34,8 @@ import { stopReasonOf } from "../reconcile-sessions/failure";
  *     visibility timeout and receive count outlast Mark ID's default token lifetime (a day).
  *   an unreadable message → `status: "invalid-request"` with the paths of the bad fields, never
  *     their values, and acknowledged: resending it unchanged cannot help.
- *   the table or the topic failing → given back.
+ *   the table or the topic failing → given back; what was erased before is on the request's record
+ *     (erasure#<messageId>), so the redelivery reports it though the index no longer finds it.
  *
  * Nothing here logs: the handler logs the outcome's counts (report.ts), never the body.
  */
@@ -102,8 +103,14 @@ export async function erasePerson(
     });
   }
   const erasureId = erasureIdOf(target);
-  return sessionsOf(target, deps)
-    .andThen((sessions) => eraseAll(sessions, deps, options))
+  // What an earlier delivery erased: an erasure by clientId no longer finds those sessions.
+  return deps.erasures
+    .erasedBy(options.messageId)
+    .andThen((earlier) =>
+      sessionsOf(target, deps)
+        .andThen((sessions) => eraseAll(sessions, earlier, deps, options))
+        .map((now) => withEarlier(earlier, now)),
+    )
     .match(
       (done) => {
         const pending = done.filter((session) => !session.erasedHere).length;
@@ -122,14 +129,34 @@ export async function erasePerson(
 /** One session after the other: Mark ID's rate limit is shared with the other functions. */
 function eraseAll(
   sessions: readonly ErasableSession[],
+  earlier: readonly ErasedSession[],
   deps: ErasePersonDependencies,
   options: ErasePersonOptions,
 ): ResultAsync<readonly ErasedSession[], AwsError> {
   return sessions.reduce<ResultAsync<readonly ErasedSession[], AwsError>>(
     (chain, session) =>
-      chain.andThen((done) => eraseOne(session, deps, options).map((erased) => [...done, erased])),
+      chain.andThen((done) =>
+        eraseOne(
+          session,
+          earlier.findLast((e) => e.scanRef === session.scanRef),
+          deps,
+          options,
+        ).map((erased) => [...done, erased]),
+      ),
     okAsync([]),
   );
+}
+
+/** This delivery's sessions, and those only an earlier delivery erased (its event may be lost). */
+function withEarlier(
+  earlier: readonly ErasedSession[],
+  now: readonly ErasedSession[],
+): readonly ErasedSession[] {
+  const reported = new Set(now.map((session) => session.scanRef));
+  const onlyEarlier = new Map<string, ErasedSession>();
+  for (const session of earlier)
+    if (!reported.has(session.scanRef)) onlyEarlier.set(session.scanRef, session);
+  return [...onlyEarlier.values(), ...now];
 }
 
 /** Never the clientId: a hash the sender can compute from what it sent. */
@@ -174,21 +201,36 @@ function sessionsOf(
     );
 }
 
+/**
+ * Mark ID's copy, then ours. A session is noted on the request's record before our copy goes, so
+ * a delivery that fails after it still gets reported by the next; one an earlier delivery noted is
+ * not asked of Mark ID again.
+ */
 function eraseOne(
   session: ErasableSession,
+  earlier: ErasedSession | undefined,
   deps: ErasePersonDependencies,
   options: ErasePersonOptions,
 ): ResultAsync<ErasedSession, AwsError> {
-  const atMarkId: ResultAsync<Pick<ErasedSession, "markId" | "identifier">, never> = session.deletedAt ===
-  undefined
-    ? ResultAsync.fromSafePromise(deleteAtMarkId(session.scanRef, deps, options))
-    : okAsync({ markId: "already-deleted" });
+  const atMarkId: ResultAsync<Pick<ErasedSession, "markId" | "identifier">, never> = earlier !== undefined
+    ? okAsync({
+        markId: earlier.markId,
+        ...(earlier.identifier === undefined ? {} : { identifier: earlier.identifier }),
+      })
+    : session.deletedAt !== undefined
+      ? okAsync({ markId: "already-deleted" })
+      : ResultAsync.fromSafePromise(deleteAtMarkId(session.scanRef, deps, options));
   return atMarkId.andThen((result) => {
     const keep = result.markId === "not-yet" || result.markId === "unavailable";
+    const erased: ErasedSession = { scanRef: session.scanRef, ...result, erasedHere: !keep };
+    if (keep) return okAsync(erased);
     const nowMs = deps.now();
     const deletedAt = result.markId === "deleted" ? new Date(nowMs).toISOString() : undefined;
-    const forgotten = keep ? okAsync(undefined) : deps.erasures.forget(session, nowMs, deletedAt);
-    return forgotten.map((): ErasedSession => ({ scanRef: session.scanRef, ...result, erasedHere: !keep }));
+    const noted =
+      earlier === undefined
+        ? deps.erasures.recordErased(options.messageId, erased, nowMs)
+        : okAsync(undefined);
+    return noted.andThen(() => deps.erasures.forget(session, nowMs, deletedAt)).map(() => erased);
   });
 }
 
