@@ -62,6 +62,10 @@ export interface ProvisionConfig {
   readonly visibilityTimeoutSeconds?: number;
   /** The results queue's visibility timeout: how soon a given-back result is tried again. Default 30. */
   readonly resultsVisibilityTimeoutSeconds?: number;
+  /** The erasures queue's; 30 s when absent (serverless.yml: an hour). */
+  readonly erasuresVisibilityTimeoutSeconds?: number;
+  /** Receives before an erasure request goes to its DLQ; 72 when absent, as serverless.yml. */
+  readonly erasuresMaxReceiveCount?: number;
   /** Receives of a result before it moves to the results dead-letter queue. Default 10. */
   readonly resultsMaxReceiveCount?: number;
 }
@@ -82,6 +86,7 @@ export interface ProvisionedResources {
   /** When the config named the erasures queue. */
   readonly erasuresQueueUrl?: string;
   readonly erasuresQueueArn?: string;
+  readonly erasuresDeadLetterQueueUrl?: string;
   readonly secretName: string;
   readonly secretArn: string;
   /** The configuration variables that name these resources, for the functions' environment. */
@@ -157,21 +162,27 @@ async function createTopic(client: SNSClient, name: string): Promise<string> {
   return required(created.TopicArn, `CreateTopic ${name} returned no TopicArn`);
 }
 
-/** As serverless.yml, but redelivered after 30 s, not an hour: a pending erasure is seen again soon. */
+/** As serverless.yml, but redelivered after 30 s (or as set), not an hour: a pending erasure is seen again soon. */
 async function createErasuresQueue(
   client: SQSClient,
   config: ProvisionConfig,
-): Promise<Pick<ProvisionedResources, "erasuresQueueUrl" | "erasuresQueueArn">> {
+): Promise<
+  Pick<ProvisionedResources, "erasuresQueueUrl" | "erasuresQueueArn" | "erasuresDeadLetterQueueUrl">
+> {
   if (config.erasuresQueueName === undefined || config.erasuresDeadLetterQueueName === undefined) return {};
   const deadLetterUrl = await createQueue(client, config.erasuresDeadLetterQueueName, {});
   const erasuresQueueUrl = await createQueue(client, config.erasuresQueueName, {
-    VisibilityTimeout: "30",
+    VisibilityTimeout: String(config.erasuresVisibilityTimeoutSeconds ?? 30),
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: await queueArn(client, deadLetterUrl),
-      maxReceiveCount: 72,
+      maxReceiveCount: config.erasuresMaxReceiveCount ?? 72,
     }),
   });
-  return { erasuresQueueUrl, erasuresQueueArn: await queueArn(client, erasuresQueueUrl) };
+  return {
+    erasuresQueueUrl,
+    erasuresQueueArn: await queueArn(client, erasuresQueueUrl),
+    erasuresDeadLetterQueueUrl: deadLetterUrl,
+  };
 }
 
 async function createQueues(

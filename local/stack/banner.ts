@@ -3,6 +3,7 @@ import {
   RECONCILE_RATE_SECONDS,
   REQUEST_QUEUE,
   RESULTS_QUEUE,
+  ERASURES_QUEUE,
 } from "./functions";
 import { DEFAULT_PORTS } from "./settings";
 import type { LocalStack } from "./stack";
@@ -50,8 +51,9 @@ export function startBanner(stack: LocalStack, startupMs: number): string {
       "erasePerson",
       names.erasuresQueueUrl === undefined
         ? "not polled (no erasures queue)"
-        : `polls ${queueName(names.erasuresQueueUrl)}: one person at a time, a pending erasure again after 30 s ` +
-          `(serverless.yml: an hour), DLQ after 72 receives → verification.erased`,
+        : `polls ${queueName(names.erasuresQueueUrl)}: one person at a time, a pending erasure again after ` +
+          `${s.erasuresVisibilityTimeoutSeconds} s (serverless.yml: an hour), ` +
+          `DLQ after ${ERASURES_QUEUE.maxReceiveCount} receives → verification.erased`,
     ],
     [
       "checkCredentials",

@@ -56,6 +56,9 @@ export const RESULTS_QUEUE = {
 /** The erasePerson SQS event source mapping: one person at a time. */
 export const ERASURES_QUEUE_SOURCE = { batchSize: 1 } as const;
 
+/** The erasures queue in serverless.yml: an hour between deliveries, 72 of them (three days). */
+export const ERASURES_QUEUE = { visibilityTimeoutSeconds: 3600, maxReceiveCount: 72 } as const;
+
 /** serverless.yml's `credentialCheckSchedule` param: rate(15 minutes). */
 export const CREDENTIAL_CHECK_RATE_SECONDS = 15 * 60;
 

@@ -22,6 +22,8 @@ export interface LocalStackSettings {
   readonly maxReceiveCount: number;
   /** serverless.yml says 180 s; locally short, so a result given back (SNS down) is published soon after. */
   readonly resultsVisibilityTimeoutSeconds: number;
+  /** serverless.yml says an hour; locally short, so a pending erasure (token not expired yet) is finished while you watch. */
+  readonly erasuresVisibilityTimeoutSeconds: number;
   /** The results poller's batching window; short locally, so a result is published promptly. */
   readonly resultsBatchingWindowMs: number;
   /** The credential check runs once at start, then at this interval (serverless.yml: 15 minutes). */
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: LocalStackSettings = {
   visibilityTimeoutSeconds: 10,
   maxReceiveCount: REQUEST_QUEUE.maxReceiveCount,
   resultsVisibilityTimeoutSeconds: 5,
+  erasuresVisibilityTimeoutSeconds: 30,
   resultsBatchingWindowMs: 100,
   credentialCheckIntervalSeconds: 60,
   reconcileIntervalSeconds: 60,

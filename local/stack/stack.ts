@@ -27,6 +27,7 @@ import {
   FUNCTIONS,
   RESULTS_QUEUE,
   RESULTS_QUEUE_SOURCE,
+  ERASURES_QUEUE,
   resourceNames,
   SERVICE,
 } from "./functions";
@@ -136,6 +137,8 @@ export async function startLocalStack(
       maxReceiveCount: settings.maxReceiveCount,
       visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
       resultsVisibilityTimeoutSeconds: settings.resultsVisibilityTimeoutSeconds,
+      erasuresVisibilityTimeoutSeconds: settings.erasuresVisibilityTimeoutSeconds,
+      erasuresMaxReceiveCount: ERASURES_QUEUE.maxReceiveCount,
       resultsMaxReceiveCount: RESULTS_QUEUE.maxReceiveCount,
     });
 
@@ -263,7 +266,14 @@ export async function startLocalStack(
         receiveWaitSeconds: settings.receiveWaitSeconds,
         onBatch: (report) => {
           if (report.outcome !== "returned" || report.returned.length > 0)
-            say(describeBatch(report, 30, 72, FUNCTIONS.erasePerson.name));
+            say(
+              describeBatch(
+                report,
+                settings.erasuresVisibilityTimeoutSeconds,
+                ERASURES_QUEUE.maxReceiveCount,
+                FUNCTIONS.erasePerson.name,
+              ),
+            );
         },
         onError: (problem) => say(`sqs    ${problem}`),
       });

@@ -6,6 +6,7 @@ import {
   REQUEST_QUEUE,
   RESULTS_QUEUE,
   RESULTS_QUEUE_SOURCE,
+  ERASURES_QUEUE,
   resourceNames,
   SERVICE,
 } from "../../local/stack/functions";
@@ -77,6 +78,14 @@ describe("the results queue", () => {
       6 * FUNCTIONS.publishVerificationResult.timeoutSeconds +
         RESULTS_QUEUE_SOURCE.maximumBatchingWindowSeconds,
     );
+  });
+});
+
+describe("the erasures queue", () => {
+  it("has ERASURES_QUEUE's visibility timeout and receive count", () => {
+    const queue = cfnResource("ErasuresQueue");
+    expect(queue).toContain(`VisibilityTimeout: ${ERASURES_QUEUE.visibilityTimeoutSeconds}\n`);
+    expect(queue).toContain(`maxReceiveCount: ${ERASURES_QUEUE.maxReceiveCount}\n`);
   });
 });
 
