@@ -52,6 +52,19 @@ export function checkInvariants(report: ChaosReport): Invariant[] {
     zero("crossed sessions (an event with another session's requestId or clientId)", f.results.crossed),
     zero("events out of sequence order per scanRef", f.results.sequenceOutOfOrder),
     zero("status calls about a session whose final event was out", f.results.askedAfterFinal),
+    // Erasure (design.md §4.6): every request finished, and nothing of the person comes back.
+    zero("erasure requests without a complete verification.erased", f.erasures.notCompleted),
+    zero("erasure requests whose session was not erased", f.erasures.sessionsNotErased),
+    {
+      name: "erased people's requests sent again and refused (verification.failed erased)",
+      value: f.erasures.requestsRefused,
+      ok: f.erasures.requestsRefused === f.erasures.requestsResent,
+      rule: `= ${f.erasures.requestsResent} (sent again)`,
+    },
+    zero("events about an erased session or person after its erasure", f.erasures.eventsAfterErasure),
+    zero("status calls about an erased session after its erasure", f.erasures.statusCallsAfterErasure),
+    zero("state-table items still holding an erased person", f.erasures.leftInTable),
+    zero("erased verifications still held at Mark ID", f.erasures.stillAtMarkId),
     {
       name: "resent webhooks answered 200",
       value: f.webhooks.resendsAccepted,

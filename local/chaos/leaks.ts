@@ -1,19 +1,21 @@
 import type { PublishedMessage } from "../aws/index";
 import { LeakScanner, type Finding, type LeakCategory } from "./leak-scan";
-import { parseObject } from "./ledger";
+import { parseObject } from "./json";
 
 /*
  * The leak scan of a run (design.md §4.3, common rules): no secret, authToken or personal data in
  * any log line, and none in a published message outside the places the contract gives them —
  * `authToken` and `redirectUrl` (which carries the authToken) of verification.session-created,
- * `data` of verification.completed.
+ * `data` of verification.completed, and `clientId` of the events about one session. A clientId
+ * is personal data too (it names a customer of the caller): no log line and no
+ * `verification.erased` may carry one.
  */
 
 export interface LeakValues {
   /** API key and secret (every pair in use during the run), their Basic header, the signing key. */
   readonly secrets: readonly string[];
   readonly authTokens: readonly string[];
-  /** Personal data: what the requests carried and what the simulator put in result webhooks. */
+  /** Personal data: what the requests carried (clientIds too) and what the simulator put in result webhooks. */
   readonly personalData: readonly string[];
 }
 
@@ -30,8 +32,11 @@ export interface LeakReport {
 
 /** Fields the contract allows to hold the value, per event type. */
 const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  "verification.session-created": ["authToken", "redirectUrl"],
-  "verification.completed": ["data"],
+  "verification.session-created": ["authToken", "redirectUrl", "clientId"],
+  "verification.completed": ["data", "clientId"],
+  "verification.failed": ["clientId"],
+  "verification.deleted": ["clientId"],
+  "markid.notification": ["clientId"],
 };
 
 /** Words of a personal value that identify it alone (the run's "qzx" markers): scanned on their own too. */

@@ -1,6 +1,9 @@
 import type { PublishedMessage, SqsMessageSnapshot } from "../aws/index";
 import type { RecordedRequest, WebhookDelivery } from "../simulator/index";
 import type { BatchReport } from "../stack/sqs-poller";
+import { computeErasureFigures, erasedSessions, type ErasureFigures } from "./erasure-figures";
+import type { SentErasure } from "./erasures";
+import { parseObject } from "./json";
 import type { ChaosRequest } from "./requests";
 
 /*
@@ -46,6 +49,17 @@ export interface ChaosObservations {
   /** The handlers' log lines, parsed (JSON lines only). */
   readonly logLines: readonly Readonly<Record<string, unknown>>[];
   readonly disruptions: readonly Disruption[];
+  /** The erasure requests the run sent (erasures.ts). */
+  readonly erasureRequests: readonly SentErasure[];
+  /** Requests of erased people sent again once their erasure was done. */
+  readonly requestsResentAfterErasure: number;
+  /** Erasure requests in the erasures DLQ, and still in the erasures queue, at the end. */
+  readonly erasuresDeadLettered: number;
+  readonly erasuresLeftInQueue: number;
+  /** Every item of the state table at the end. */
+  readonly tableItems: readonly Readonly<Record<string, unknown>>[];
+  /** The simulator's status of each erased person's verification, by scanRef. */
+  readonly markIdStatuses: ReadonlyMap<string, string>;
   readonly alertWindowSeconds: number;
   /** How far around an outage a webhook attempt may lie and still be hurt by it (SDK retries). */
   readonly outageToleranceMs: number;
@@ -134,7 +148,7 @@ export interface ChaosFigures {
   readonly results: {
     /** Sessions published by verification.session-created (one scanRef per requestId). */
     readonly sessions: number;
-    /** …with no final verification.completed at all. */
+    /** …with no final verification.completed at all, other than those erased first (erasures). */
     readonly neverDelivered: number;
     /** …with final events of more than one overall status (a doubled ending). */
     readonly severalFinalStatuses: number;
@@ -156,6 +170,8 @@ export interface ChaosFigures {
     /** Every published verification.completed's `sequence` is above those before it for its scanRef. */
     readonly sequenceOutOfOrder: number;
   };
+  /** Erasure requests and what they left behind (erasure-figures.ts). */
+  readonly erasures: ErasureFigures;
 }
 
 /** Labels of failed calls that never reached Mark ID (markIdErrorLabel). */
@@ -164,18 +180,6 @@ const NOT_SENT_LABELS: ReadonlySet<string> = new Set(["credentials-unavailable",
 const tally = (counts: Record<string, number>, key: string, by = 1) => {
   counts[key] = (counts[key] ?? 0) + by;
 };
-
-/** A JSON object, or undefined for anything else (a message body that is not one, bad JSON). */
-export function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -369,6 +373,17 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     alerts: alertFigures(alerts, o.alertWindowSeconds),
     webhooks: webhookFigures(o, completed),
     results: resultFigures(o, events, eventTimes),
+    erasures: computeErasureFigures({
+      sent: o.erasureRequests,
+      events: events.map((body, index) => ({ body, at: eventTimes[index] ?? 0 })),
+      statusCalls: o.statusCalls,
+      deadLettered: o.erasuresDeadLettered,
+      requestsResent: o.requestsResentAfterErasure,
+      leftInQueue: o.erasuresLeftInQueue,
+      tableItems: o.tableItems,
+      markIdStatuses: o.markIdStatuses,
+      logLines: o.logLines,
+    }),
   };
 }
 
@@ -455,6 +470,7 @@ function resultFigures(
   events: readonly Record<string, unknown>[],
   publishedAt: readonly number[],
 ): ChaosFigures["results"] {
+  const erased = erasedSessions(events.map((body, index) => ({ body, at: publishedAt[index] ?? 0 })));
   const sessionOf = new Map<string, SessionOfScanRef>();
   for (const event of events) {
     if (event["type"] !== "verification.session-created") continue;
@@ -521,7 +537,8 @@ function resultFigures(
   const sessions = [...sessionOf.keys()];
   return {
     sessions: sessions.length,
-    neverDelivered: sessions.filter((scanRef) => !finalStatuses.has(scanRef)).length,
+    // A session erased before its result has nothing left to deliver (its result is not published).
+    neverDelivered: sessions.filter((scanRef) => !finalStatuses.has(scanRef) && !erased.has(scanRef)).length,
     severalFinalStatuses: [...finalStatuses.values()].filter((statuses) => statuses.size > 1).length,
     crossed,
     recovered,

@@ -36,6 +36,8 @@ export interface ChaosOptions {
   readonly unknownOutcome: "redeliver" | "fail";
   /** Pause between the simulator's webhook resends (Mark ID: 500 ms, 3 resends). */
   readonly webhookRetryIntervalMs: number;
+  /** Share of the people with a session who are erased during the run (erasures.ts). */
+  readonly erasureShare: number;
 }
 
 export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
@@ -58,6 +60,7 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   maxWallMs: 15 * 60_000,
   unknownOutcome: "redeliver",
   webhookRetryIntervalMs: 500,
+  erasureShare: 0.02,
 };
 
 const share = z.coerce.number().min(0).max(1);
@@ -83,6 +86,7 @@ const overrides = z
     maxWallMs: positive,
     unknownOutcome: z.enum(["redeliver", "fail"]),
     webhookRetryIntervalMs: positive,
+    erasureShare: share,
   })
   .partial()
   .strict();

@@ -97,6 +97,22 @@ export function figureRows(report: ChaosReport): Row[] {
       `${f.results.statusCalls} / ${f.results.sessionsAsked} (${f.results.statusCallsPerSessionAsked.toFixed(2)}) / ${f.results.askedAfterFinal}`,
     ],
     [
+      "erasure requests: sent / complete / deliveries that came back pending / in the DLQ",
+      `${f.erasures.requested} / ${f.erasures.completed} / ${f.erasures.pendingDeliveries} / ${f.erasures.deadLettered}`,
+    ],
+    [
+      "erased sessions (before any final result) / requested but not erased",
+      `${f.erasures.sessionsErased} (${f.erasures.erasedBeforeFinalEvent}) / ${f.erasures.sessionsNotErased}`,
+    ],
+    [
+      "after erasure: requests sent again / refused / results not published / events / status calls",
+      `${f.erasures.requestsResent} / ${f.erasures.requestsRefused} / ${f.erasures.resultsNotPublished} / ${f.erasures.eventsAfterErasure} / ${f.erasures.statusCallsAfterErasure}`,
+    ],
+    [
+      "erased people left: table items / verifications at Mark ID",
+      `${f.erasures.leftInTable} / ${f.erasures.stillAtMarkId}`,
+    ],
+    [
       "uncaught exceptions / unhandled rejections",
       `${report.processErrors.uncaughtExceptions} / ${report.processErrors.unhandledRejections}`,
     ],

@@ -1,3 +1,5 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LocalAws } from "../aws/index";
@@ -5,6 +7,7 @@ import { signBody } from "../simulator/index";
 import { startLocalStack, type LocalStack } from "../stack/stack";
 import { captureOutput, countProcessErrors } from "./capture";
 import { plannedDisruptions } from "./disruptions";
+import { chooseErasureTargets, startErasureSender, type ErasureSender } from "./erasures";
 import { chaosFaultMix } from "./fault-mix";
 import { feed, sendOrder } from "./feeder";
 import { computeFigures, type ChaosFigures, type Disruption, type SentMessage } from "./ledger";
@@ -70,6 +73,8 @@ export async function runChaos(
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
         maxReceiveCount: options.maxReceiveCount,
         resultsVisibilityTimeoutSeconds: 2,
+        // A pending erasure (its token had not expired) comes back within the run.
+        erasuresVisibilityTimeoutSeconds: 5,
         // The check runs once at start, then rarely: the run is about the request path.
         credentialCheckIntervalSeconds: 3600,
         // The reconciler runs at the end (reconcileUntilNoneDue), once the reviewer has decided:
@@ -140,6 +145,17 @@ async function drive(
     timeoutMs: options.markIdTimeoutMs,
   });
 
+  const { erasuresQueueUrl, erasuresDeadLetterQueueUrl } = stack.resources;
+  if (erasuresQueueUrl === undefined || erasuresDeadLetterQueueUrl === undefined)
+    throw new Error("the chaos run needs the erasures queue");
+  const erasures = startErasureSender({
+    sqs: stack.sqs,
+    queueUrl: erasuresQueueUrl,
+    targets: chooseErasureTargets(requests, options.erasureShare, seededRandom(options.seed + 2)),
+    maxDelayMs: options.tokenExpirySeconds * 1500,
+    random: seededRandom(options.seed + 3),
+  });
+
   // Progress: a requestId is settled once a session or failure event names it, or it is dead-lettered.
   const settled = new Set<string>();
   const sent: SentMessage[] = [];
@@ -152,6 +168,8 @@ async function drive(
         ? body["requestId"]
         : requestOfMessage.get(typeof body["messageId"] === "string" ? body["messageId"] : "");
     if (requestId !== undefined && record.type !== "verification.completed") settled.add(requestId);
+    if (requestId !== undefined && record.type === "verification.session-created")
+      erasures.onSessionCreated(requestId, typeof body["scanRef"] === "string" ? body["scanRef"] : "");
   });
   const deadLettered = () => aws.sqs.counts(deadLetterQueueUrl);
   const progressShare = () =>
@@ -219,7 +237,14 @@ async function drive(
   );
   await control.flushWebhooks();
   const reconciliation = await reconcileUntilNoneDue(stack, aws, options, deadline, progress, started);
+  const erasuresFinished = await finishErasures(stack, aws, erasures, deadline);
+  const resentAfterErasure = await resendErasedRequests(stack, aws, requests, erasures.sent, sent, deadline);
+  progress(
+    `  ${elapsed(started)}  ${erasures.sent.length} erasure requests sent, queue drained: ${erasuresFinished}; ` +
+      `${resentAfterErasure} of their requests sent again`,
+  );
   stopFollowing();
+  erasures.stop();
 
   // Everything the figures and the leak scan need, read before the stack closes.
   const published = aws.sns.published();
@@ -228,6 +253,10 @@ async function drive(
   const tokenCalls = control.requests().filter((r) => r.method === "POST" && r.path === TOKEN_PATH);
   const statusCalls = control.requests().filter((r) => r.method === "POST" && r.path === STATUS_PATH);
   const webhooks = control.webhooks();
+  const tableItems = await scanTable(stack);
+  const markIdStatuses = new Map(
+    erasures.sent.map((erasure) => [erasure.scanRef, verificationStatus(stack, erasure.scanRef)]),
+  );
   const logText = output.text();
   const logLines = logText.split("\n").filter((line) => line.trim() !== "");
   const figures = computeFigures({
@@ -245,6 +274,12 @@ async function drive(
     manualResends,
     logLines: logLines.flatMap((line) => parseJsonLine(line)),
     disruptions,
+    erasureRequests: erasures.sent,
+    requestsResentAfterErasure: resentAfterErasure,
+    erasuresDeadLettered: aws.sqs.messages(erasuresDeadLetterQueueUrl).length,
+    erasuresLeftInQueue: aws.sqs.messages(erasuresQueueUrl).length,
+    tableItems,
+    markIdStatuses,
     alertWindowSeconds: Number(stack.functionEnvironment["ALERT_WINDOW_SECONDS"] ?? 3600),
     outageToleranceMs: 3000,
   });
@@ -299,6 +334,83 @@ async function reconcileUntilNoneDue(
     if (summary.due === 0) return { runs, finished: true };
   }
   return { runs: MAX_RECONCILE_RUNS, finished: false };
+}
+
+/**
+ * Every erasure request sent and worked off (a pending one comes back every few seconds until its
+ * session's token has expired), and the results that were on their way meanwhile published or
+ * dropped. False when the deadline came first.
+ */
+async function finishErasures(
+  stack: LocalStack,
+  aws: LocalAws,
+  erasures: ErasureSender,
+  deadline: number,
+): Promise<boolean> {
+  await erasures.drained();
+  const erasuresQuiet = await untilQuiet(aws, stack.resources.erasuresQueueUrl ?? "", deadline);
+  await stack.simulator.control.flushWebhooks();
+  const resultsQuiet = await untilQuiet(aws, stack.resources.resultsQueueUrl, deadline);
+  return erasuresQuiet && resultsQuiet;
+}
+
+/**
+ * Each erased person's request sent once more, as an old message redelivered after the erasure
+ * would be: it must be refused (verification.failed erased), never make a token or store them again.
+ */
+async function resendErasedRequests(
+  stack: LocalStack,
+  aws: LocalAws,
+  requests: readonly ChaosRequest[],
+  erased: readonly { readonly requestId: string }[],
+  sent: SentMessage[],
+  deadline: number,
+): Promise<number> {
+  const erasedIds = new Set(erased.map((erasure) => erasure.requestId));
+  const again = requests
+    .filter((request) => erasedIds.has(request.requestId))
+    .map((request) => ({ request, duplicate: true }));
+  await feed(again, {
+    sqs: stack.sqs,
+    inspector: aws.sqs,
+    queueUrl: stack.resources.requestQueueUrl,
+    backlog: Number.MAX_SAFE_INTEGER,
+    stop: new AbortController().signal,
+    sent,
+  });
+  await untilQuiet(aws, stack.resources.requestQueueUrl, deadline);
+  return again.length;
+}
+
+/** The whole state table as the run left it, for what erasures must have removed. */
+async function scanTable(stack: LocalStack): Promise<Record<string, unknown>[]> {
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack.awsEndpoint,
+      region: stack.settings.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }),
+  );
+  const items: Record<string, unknown>[] = [];
+  try {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new ScanCommand({ TableName: stack.resources.tableName, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+  } finally {
+    doc.destroy();
+  }
+  return items;
+}
+
+function verificationStatus(stack: LocalStack, scanRef: string): string {
+  const verification = stack.simulator.control.verification(scanRef) as
+    { readonly status?: unknown } | undefined;
+  return typeof verification?.status === "string" ? verification.status : "unknown";
 }
 
 /** Runs of the reconciler at the end of a chaos run before it counts as unfinished. */
@@ -374,6 +486,7 @@ function leakValues(
   for (const request of requests) {
     const body = parseJsonLine(request.body)[0];
     if (body !== undefined) personal.push(...personalValues(body));
+    if (typeof body?.["clientId"] === "string") personal.push(body["clientId"]);
   }
   // ...and what the simulator put into each verification's result (its own fake data included).
   for (const scanRef of scanRefs) {

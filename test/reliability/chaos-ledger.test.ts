@@ -69,6 +69,12 @@ function observations(overrides: Partial<ChaosObservations>): ChaosObservations 
     webhooks: [],
     manualResends: [],
     logLines: [],
+    erasureRequests: [],
+    requestsResentAfterErasure: 0,
+    erasuresDeadLettered: 0,
+    erasuresLeftInQueue: 0,
+    tableItems: [],
+    markIdStatuses: new Map(),
     disruptions: [],
     alertWindowSeconds: 3600,
     outageToleranceMs: 3000,
@@ -234,5 +240,104 @@ describe("computeFigures", () => {
       askedAfterFinal: 1,
       sequenceOutOfOrder: 1,
     });
+  });
+});
+
+describe("erasure figures", () => {
+  const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, "0")}.000Z`;
+  const erasure = (n: number, messageId: string) => ({
+    messageId,
+    requestId: `r${n}`,
+    clientId: `c-r${n}`,
+    scanRef: `s${n}`,
+    by: "clientId" as const,
+    sentAt: 0,
+  });
+  const erased = (messageId: string, status: string, sessions: Record<string, unknown>[], second: number) =>
+    event({ type: "verification.erased", messageId, status, sessions, pending: 0, fields: [] }, at(second));
+
+  it("counts what came after an erasure, what the table and Mark ID kept, and exempts an erased session from delivery", () => {
+    const figures = computeFigures(
+      observations({
+        published: [
+          event(
+            { type: "verification.session-created", requestId: "r1", scanRef: "s1", clientId: "c-r1" },
+            at(0),
+          ),
+          event(
+            { type: "verification.session-created", requestId: "r2", scanRef: "s2", clientId: "c-r2" },
+            at(0),
+          ),
+          event(
+            { type: "verification.session-created", requestId: "r3", scanRef: "s3", clientId: "c-r3" },
+            at(0),
+          ),
+          // r1: pending (token not expired), then erased at 00:00:10, before any result.
+          erased("e1", "pending", [{ scanRef: "s1", markId: "not-yet", erasedHere: false }], 5),
+          erased("e1", "complete", [{ scanRef: "s1", markId: "deleted", erasedHere: true }], 10),
+          // r2: its result at 00:00:03, erased at 00:00:12; a late result at 00:00:20 names it again.
+          event(
+            { type: "verification.completed", scanRef: "s2", clientId: "c-r2", final: true, sequence: 1 },
+            at(3),
+          ),
+          erased("e2", "complete", [{ scanRef: "s2", markId: "deleted", erasedHere: true }], 12),
+          event(
+            { type: "verification.completed", scanRef: "s2", clientId: "c-r2", final: true, sequence: 2 },
+            at(20),
+          ),
+          // r3's erasure never completed; r1's request, sent again, was refused.
+          event({ type: "verification.failed", requestId: "r1", reason: "erased", fields: [] }, at(30)),
+        ],
+        erasureRequests: [erasure(1, "e1"), erasure(2, "e2"), erasure(3, "e3")],
+        requestsResentAfterErasure: 2,
+        erasuresDeadLettered: 1,
+        statusCalls: [
+          {
+            ...tokenCall("x", 200),
+            path: "/api/v2/status",
+            body: JSON.stringify({ scanRef: "s1" }),
+            at: Date.parse(at(8)),
+          },
+          {
+            ...tokenCall("x", 200),
+            path: "/api/v2/status",
+            body: JSON.stringify({ scanRef: "s1" }),
+            at: Date.parse(at(11)),
+          },
+        ],
+        tableItems: [
+          { pk: "session#r1", status: "erased" },
+          { pk: "session#r2", status: "published", session: { scanRef: "s2" } },
+          { pk: "scan#s1", sequence: 1 },
+          { pk: "scan#s3", clientId: "c-r3" },
+        ],
+        markIdStatuses: new Map([
+          ["s1", "EXPIRED-DELETED"],
+          ["s2", "APPROVED"],
+          ["s3", "ACTIVE"],
+        ]),
+        logLines: [{ message: "result of an erased session acknowledged unpublished", scanRef: "s1" }],
+      }),
+    );
+    expect(figures.erasures).toEqual({
+      requested: 3,
+      completed: 2,
+      notCompleted: 1,
+      pendingDeliveries: 1,
+      deadLettered: 1,
+      requestsResent: 2,
+      requestsRefused: 1,
+      sessionsErased: 2,
+      sessionsNotErased: 1,
+      erasedBeforeFinalEvent: 1,
+      resultsNotPublished: 1,
+      eventsAfterErasure: 1,
+      statusCallsAfterErasure: 1,
+      // r2's session# item still holds the session; r3 was never erased, so its clientId is no finding.
+      leftInTable: 1,
+      stillAtMarkId: 1,
+    });
+    // s1 was erased before any result: nothing was left to deliver. s3 never got one.
+    expect(figures.results.neverDelivered).toBe(1);
   });
 });

@@ -22,13 +22,15 @@ function failing(report: ChaosReport): string[] {
 }
 
 describe("a short chaos run", () => {
-  it(`${REQUESTS} requests with faults, outages, a rotation, an exhaustion and duplicates: every invariant holds`, async () => {
+  it(`${REQUESTS} requests with faults, outages, a rotation, an exhaustion, duplicates and erasures: every invariant holds`, async () => {
     const report = await runChaos({
       requests: REQUESTS,
       maxWallMs: 150_000,
       outageMs: OUTAGE_MS,
       droppedWebhooks: 5,
       tokenExpirySeconds: 10,
+      // About fifteen people erased while the run goes on (the full run: 2 %).
+      erasureShare: 0.05,
     });
     const f = report.figures;
     console.log(
@@ -62,6 +64,11 @@ describe("a short chaos run", () => {
     expect(tokenLimit).toMatchObject({ resolved: tokenLimit?.firing, extraFirings: 0 });
     expect(f.outcomes.sessionCreated + f.outcomes.failureEvent + f.outcomes.deadLettered).toBe(REQUESTS);
     expect(f.webhooks.completedEvents).toBeGreaterThan(0);
+    // Erasures happened mid-flight: some came back pending (a token not yet expired), each erased
+    // person's request was sent again and refused (invariants), and the leak scan watched clientIds.
+    expect(f.erasures.requested).toBeGreaterThan(5);
+    expect(f.erasures.pendingDeliveries).toBeGreaterThan(0);
+    expect(f.erasures.requestsResent).toBe(f.erasures.requested);
     expect(report.leaks.linesScanned).toBeGreaterThan(REQUESTS);
     expect(report.leaks.valuesWatched.secret).toBeGreaterThanOrEqual(5);
     expect(report.leaks.valuesWatched["auth-token"]).toBeGreaterThan(0);

@@ -64,6 +64,23 @@ describe("scanForLeaks", () => {
     });
   });
 
+  it("allows a clientId in the events about one session, never in a log line or a verification.erased", () => {
+    const report = scanForLeaks(
+      { ...values, personalData: [...values.personalData, "customer-77-c"] },
+      ['{"level":"INFO","message":"erasure: complete","client":"customer-77-c"}'],
+      [
+        message("verification.session-created", { clientId: "customer-77-c" }),
+        message("verification.completed", { clientId: "customer-77-c", data: {} }),
+        message("verification.failed", { clientId: "customer-77-c", reason: "rejected-by-markid" }),
+        message("verification.erased", { status: "complete", sessions: [], note: "customer-77-c" }),
+      ],
+    );
+    expect(report.findings).toEqual({
+      "personal-data in log": 1,
+      "personal-data in published verification.erased": 1,
+    });
+  });
+
   it("finds a marked word of a personal value on its own (part of an address)", () => {
     const report = scanForLeaks(values, ['{"message":"x","town":"qzxtown"}'], []);
     expect(report.findings).toEqual({ "personal-data in log": 1 });
