@@ -165,6 +165,11 @@ export const verificationErasedEventSchema = z
             .boolean()
             .describe("This deployment's copy (the session's request and clientId) was deleted."),
           identifier: optionalText("Mark ID's error identifier, when it refused."),
+          lastSequence: z
+            .exactOptional(z.int().min(0))
+            .describe(
+              "When erased here: the highest `sequence` the session's results were given. A result on its way out at the moment of erasure may still arrive after this event, numbered no higher: drop it. None is numbered after the erasure.",
+            ),
         }),
       )
       .describe("The sessions this delivery worked on."),

@@ -141,6 +141,12 @@ export interface ErasedSession {
   readonly erasedHere: boolean;
   /** Mark ID's error identifier, when it refused. */
   readonly identifier?: string;
+  /**
+   * When erased here: the highest `sequence` the session's results were given. A result that was
+   * on its way out at the moment of erasure may still arrive after this event, numbered no higher:
+   * drop it. None is numbered after the erasure.
+   */
+  readonly lastSequence?: number;
 }
 
 /**

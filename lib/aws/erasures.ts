@@ -65,9 +65,14 @@ export interface ErasureStore {
   /**
    * Turns the session's `session#` item into a tombstone and takes the personal fields off its
    * `scan#` item, closing it for the reconciler and the deletion queue; `deletedAt` records Mark
-   * ID's deletion, so a redelivery does not ask again.
+   * ID's deletion, so a redelivery does not ask again. Gives the highest `sequence` any of the
+   * session's results drew (0: none): a result published after the erasure has one no higher.
    */
-  forget(session: ErasableSession, nowMs: number, deletedAt?: string): ResultAsync<void, AwsError>;
+  forget(
+    session: ErasableSession,
+    nowMs: number,
+    deletedAt?: string,
+  ): ResultAsync<{ readonly lastSequence: number }, AwsError>;
   /** The sessions earlier deliveries of the erasure request `messageId` erased (recordErased). */
   erasedBy(messageId: string): ResultAsync<readonly ErasedSession[], AwsError>;
   /** Notes a session as erased by the request `messageId`; made before `forget`, so never lost. */
@@ -118,9 +123,11 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
     forget(session, nowMs, deletedAt) {
       const at = new Date(nowMs).toISOString();
       // Never creates an item: one deleted meanwhile (TTL) has nothing left to erase.
-      const ifPresent = (write: ResultAsync<unknown, AwsError>) =>
+      const ifPresent = (
+        write: ResultAsync<{ readonly Attributes?: Record<string, unknown> | undefined }, AwsError>,
+      ) =>
         write
-          .map(() => undefined)
+          .map((output) => output.Attributes)
           .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
       const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
         ifPresent(
@@ -149,6 +156,8 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
       return tombstone.andThen(() =>
         update({
           Key: { pk: stateKey("scan", session.scanRef) },
+          // The counter as the erasure left it: no result draws a number after erasedAt is set.
+          ReturnValues: "ALL_NEW",
           UpdateExpression:
             `SET erasedAt = :at${deletedAt === undefined ? "" : ", deletedAt = :deleted"} ` +
             "REMOVE clientId, requestId, #shard, #due",
@@ -160,7 +169,7 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
             ":at": at,
             ...(deletedAt === undefined ? {} : { ":deleted": deletedAt }),
           },
-        }),
+        }).map((item) => ({ lastSequence: typeof item?.["sequence"] === "number" ? item["sequence"] : 0 })),
       );
     },
     erasedBy(messageId) {

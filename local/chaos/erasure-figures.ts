@@ -57,8 +57,13 @@ export interface ErasureFigures {
   readonly requestsRefused: number;
   /** Results the publisher acknowledged unpublished because their session was erased. */
   readonly resultsNotPublished: number;
-  /** Events naming an erased session's scanRef or its person's clientId, published after the erasure. */
+  /**
+   * Events naming an erased session's scanRef or its person's clientId, published after the
+   * erasure, other than the results in flight at it (below).
+   */
   readonly eventsAfterErasure: number;
+  /** Results numbered before the erasure (no higher than its `lastSequence`) but published after it. */
+  readonly resultsInFlightAtErasure: number;
   readonly statusCallsAfterErasure: number;
   /** State-table items still holding an erased person's clientId, or the session of an erased request. */
   readonly leftInTable: number;
@@ -71,24 +76,35 @@ const UNPUBLISHED_LINE = "result of an erased session acknowledged unpublished";
 
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
-/** Each erased session's scanRef, with the time of the first `verification.erased` that erased it here. */
-export function erasedSessions(events: readonly PublishedEvent[]): Map<string, number> {
-  const erasedAt = new Map<string, number>();
+interface Erasure {
+  /** When the first `verification.erased` that erased the session here was published. */
+  readonly at: number;
+  /** Its `lastSequence`: a result numbered no higher was on its way out at the erasure. */
+  readonly lastSequence: number;
+}
+
+/** Each erased session, by scanRef. */
+export function erasedSessions(events: readonly PublishedEvent[]): Map<string, Erasure> {
+  const erased = new Map<string, Erasure>();
   for (const event of events) {
     if (event.body["type"] !== "verification.erased") continue;
     const sessions = Array.isArray(event.body["sessions"]) ? (event.body["sessions"] as unknown[]) : [];
     for (const session of sessions) {
-      const { scanRef, erasedHere } = (session ?? {}) as { scanRef?: unknown; erasedHere?: unknown };
+      const { scanRef, erasedHere, lastSequence } = (session ?? {}) as Record<string, unknown>;
       if (typeof scanRef !== "string" || erasedHere !== true) continue;
-      erasedAt.set(scanRef, Math.min(event.at, erasedAt.get(scanRef) ?? Infinity));
+      if ((erased.get(scanRef)?.at ?? Infinity) <= event.at) continue;
+      erased.set(scanRef, {
+        at: event.at,
+        lastSequence: typeof lastSequence === "number" ? lastSequence : 0,
+      });
     }
   }
-  return erasedAt;
+  return erased;
 }
 
 export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
   const erasedEvents = o.events.filter((event) => event.body["type"] === "verification.erased");
-  const erasedAt = erasedSessions(o.events);
+  const erased = erasedSessions(o.events);
   const completedMessages = new Set(
     erasedEvents
       .filter((event) => event.body["status"] === "complete")
@@ -97,10 +113,10 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
   const completed = o.sent.filter((erasure) => completedMessages.has(erasure.messageId)).length;
 
   // When each erased person's clientId stopped being theirs to publish: their session's erasure.
-  const clientErasedAt = new Map<string, number>();
+  const clientErasure = new Map<string, Erasure>();
   for (const erasure of o.sent) {
-    const at = erasedAt.get(erasure.scanRef);
-    if (at !== undefined) clientErasedAt.set(erasure.clientId, at);
+    const found = erased.get(erasure.scanRef);
+    if (found !== undefined) clientErasure.set(erasure.clientId, found);
   }
   const finalScanRefs = new Set(
     o.events
@@ -108,28 +124,37 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
       .map((event) => text(event.body["scanRef"])),
   );
   let eventsAfterErasure = 0;
+  let resultsInFlight = 0;
   for (const event of o.events) {
     if (event.body["type"] === "verification.erased") continue;
-    const scanAt = erasedAt.get(text(event.body["scanRef"]) ?? "");
-    const clientAt = clientErasedAt.get(text(event.body["clientId"]) ?? "");
-    if ((scanAt !== undefined && event.at > scanAt) || (clientAt !== undefined && event.at > clientAt))
-      eventsAfterErasure += 1;
+    const erasure =
+      erased.get(text(event.body["scanRef"]) ?? "") ?? clientErasure.get(text(event.body["clientId"]) ?? "");
+    if (erasure === undefined || event.at <= erasure.at) continue;
+    const sequence = event.body["sequence"];
+    // Numbered before the erasure, published after it: the race verification.erased's lastSequence
+    // tells consumers of (design.md §4.6). A higher number would mean a result drawn after it.
+    const inFlight =
+      event.body["type"] === "verification.completed" &&
+      typeof sequence === "number" &&
+      sequence <= erasure.lastSequence;
+    if (inFlight) resultsInFlight += 1;
+    else eventsAfterErasure += 1;
   }
   const statusCallsAfterErasure = o.statusCalls.filter((call) => {
-    const at = erasedAt.get(text(parseObject(call.body)?.["scanRef"]) ?? "");
-    return at !== undefined && call.at > at;
+    const erasure = erased.get(text(parseObject(call.body)?.["scanRef"]) ?? "");
+    return erasure !== undefined && call.at > erasure.at;
   }).length;
 
-  const erasedSent = o.sent.filter((erasure) => erasedAt.has(erasure.scanRef));
+  const erasedSent = o.sent.filter((erasure) => erased.has(erasure.scanRef));
   return {
     requested: o.sent.length,
     completed,
     notCompleted: o.sent.length - completed,
     pendingDeliveries: erasedEvents.filter((event) => event.body["status"] === "pending").length,
     deadLettered: o.deadLettered,
-    sessionsErased: erasedAt.size,
+    sessionsErased: erased.size,
     sessionsNotErased: o.sent.length - erasedSent.length,
-    erasedBeforeFinalEvent: [...erasedAt.keys()].filter((scanRef) => !finalScanRefs.has(scanRef)).length,
+    erasedBeforeFinalEvent: [...erased.keys()].filter((scanRef) => !finalScanRefs.has(scanRef)).length,
     requestsResent: o.requestsResent,
     requestsRefused: new Set(
       o.events
@@ -138,6 +163,7 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
     ).size,
     resultsNotPublished: o.logLines.filter((line) => line["message"] === UNPUBLISHED_LINE).length,
     eventsAfterErasure,
+    resultsInFlightAtErasure: resultsInFlight,
     statusCallsAfterErasure,
     leftInTable: leftInTable(o.tableItems, erasedSent),
     stillAtMarkId: erasedSent.filter(

@@ -105,8 +105,9 @@ export function figureRows(report: ChaosReport): Row[] {
       `${f.erasures.sessionsErased} (${f.erasures.erasedBeforeFinalEvent}) / ${f.erasures.sessionsNotErased}`,
     ],
     [
-      "after erasure: requests sent again / refused / results not published / events / status calls",
-      `${f.erasures.requestsResent} / ${f.erasures.requestsRefused} / ${f.erasures.resultsNotPublished} / ${f.erasures.eventsAfterErasure} / ${f.erasures.statusCallsAfterErasure}`,
+      "after erasure: requests sent again / refused / results not published / in flight / other events / status calls",
+      `${f.erasures.requestsResent} / ${f.erasures.requestsRefused} / ${f.erasures.resultsNotPublished} / ` +
+        `${f.erasures.resultsInFlightAtErasure} / ${f.erasures.eventsAfterErasure} / ${f.erasures.statusCallsAfterErasure}`,
     ],
     [
       "erased people left: table items / verifications at Mark ID",

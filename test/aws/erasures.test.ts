@@ -108,8 +108,18 @@ describe("erasure store", () => {
     const open = createOpenSessionStore({ table });
     const due = async () => (await open.due(T0 + 86_400_000, 10))._unsafeUnwrap().map((s) => s.scanRef);
     expect(await due()).toEqual(["scan-1", "scan-2"]);
+    const sequence = createResultSequence({ table, now: () => T0 });
+    // Two results were numbered before the erasure (automatic ones: the session stays open for the
+    // reconciler): it reports the last number handed out.
+    for (let i = 0; i < 2; i += 1)
+      (await sequence.next("scan-1", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap();
+    expect(await due()).toEqual(["scan-1", "scan-2"]);
     const store = createErasureStore({ table });
-    (await store.forget((await store.sessionOf("scan-1"))._unsafeUnwrap()!, T0))._unsafeUnwrap();
+    expect(
+      (await store.forget((await store.sessionOf("scan-1"))._unsafeUnwrap()!, T0))._unsafeUnwrap(),
+    ).toEqual({
+      lastSequence: 2,
+    });
 
     // The reconciler no longer asks about it...
     expect(await due()).toEqual(["scan-2"]);
@@ -123,7 +133,6 @@ describe("erasure store", () => {
     expect(JSON.stringify(await item(table, "scan#scan-1"))).not.toContain("client-a");
     expect(await due()).toEqual(["scan-2"]);
     // ...a result that still arrives draws no number (it is not published)...
-    const sequence = createResultSequence({ table, now: () => T0 });
     expect(
       (await sequence.next("scan-1", { retentionSeconds: 86_400, final: true }))._unsafeUnwrap(),
     ).toEqual({ erased: true });

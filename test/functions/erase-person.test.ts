@@ -131,8 +131,8 @@ describe("erase-person", () => {
     expect(pending).toMatchObject({ erasureId, messageId: early.messageId, status: "pending", pending: 1 });
     expect(pending?.["sessions"]).toEqual(
       expect.arrayContaining([
-        { scanRef: first!.scanRef, markId: "deleted", erasedHere: true },
-        { scanRef: second!.scanRef, markId: "deleted", erasedHere: true },
+        { scanRef: first!.scanRef, markId: "deleted", erasedHere: true, lastSequence: 0 },
+        { scanRef: second!.scanRef, markId: "deleted", erasedHere: true, lastSequence: 0 },
         { scanRef: third!.scanRef, markId: "not-yet", erasedHere: false },
       ]),
     );
@@ -245,7 +245,7 @@ describe("erase-person", () => {
     expect(event).toMatchObject({ messageId: first.messageId, status: "complete", pending: 0 });
     expect(event?.["sessions"]).toEqual(
       expect.arrayContaining(
-        sessions.map(({ scanRef }) => ({ scanRef, markId: "deleted", erasedHere: true })),
+        sessions.map(({ scanRef }) => ({ scanRef, markId: "deleted", erasedHere: true, lastSequence: 0 })),
       ),
     );
     expect(event?.["sessions"]).toHaveLength(2);

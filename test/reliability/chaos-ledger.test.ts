@@ -275,12 +275,22 @@ describe("erasure figures", () => {
           // r1: pending (token not expired), then erased at 00:00:10, before any result.
           erased("e1", "pending", [{ scanRef: "s1", markId: "not-yet", erasedHere: false }], 5),
           erased("e1", "complete", [{ scanRef: "s1", markId: "deleted", erasedHere: true }], 10),
-          // r2: its result at 00:00:03, erased at 00:00:12; a late result at 00:00:20 names it again.
+          // r2: its result at 00:00:03, erased at 00:00:12; a result numbered after it (2 > 1) at 00:00:20.
           event(
             { type: "verification.completed", scanRef: "s2", clientId: "c-r2", final: true, sequence: 1 },
             at(3),
           ),
-          erased("e2", "complete", [{ scanRef: "s2", markId: "deleted", erasedHere: true }], 12),
+          erased(
+            "e2",
+            "complete",
+            [{ scanRef: "s2", markId: "deleted", erasedHere: true, lastSequence: 1 }],
+            12,
+          ),
+          // Numbered 1 before the erasure, published after it: in flight, as its lastSequence says.
+          event(
+            { type: "verification.completed", scanRef: "s2", clientId: "c-r2", final: false, sequence: 1 },
+            at(15),
+          ),
           event(
             { type: "verification.completed", scanRef: "s2", clientId: "c-r2", final: true, sequence: 2 },
             at(20),
@@ -332,6 +342,7 @@ describe("erasure figures", () => {
       erasedBeforeFinalEvent: 1,
       resultsNotPublished: 1,
       eventsAfterErasure: 1,
+      resultsInFlightAtErasure: 1,
       statusCallsAfterErasure: 1,
       // r2's session# item still holds the session; r3 was never erased, so its clientId is no finding.
       leftInTable: 1,

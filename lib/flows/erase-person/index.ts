@@ -109,7 +109,7 @@ export async function erasePerson(
     .andThen((earlier) =>
       sessionsOf(target, deps)
         .andThen((sessions) => eraseAll(sessions, earlier, deps, options))
-        .map((now) => withEarlier(earlier, now)),
+        .andThen((now) => onlyEarlier(earlier, now, deps).map((before) => [...before, ...now])),
     )
     .match(
       (done) => {
@@ -147,16 +147,26 @@ function eraseAll(
   );
 }
 
-/** This delivery's sessions, and those only an earlier delivery erased (its event may be lost). */
-function withEarlier(
+/**
+ * The sessions only an earlier delivery erased (its event may be lost), each with its last
+ * sequence read again: blanking a `scan#` item twice changes nothing, and gives the counter.
+ */
+function onlyEarlier(
   earlier: readonly ErasedSession[],
   now: readonly ErasedSession[],
-): readonly ErasedSession[] {
+  deps: ErasePersonDependencies,
+): ResultAsync<readonly ErasedSession[], AwsError> {
   const reported = new Set(now.map((session) => session.scanRef));
-  const onlyEarlier = new Map<string, ErasedSession>();
-  for (const session of earlier)
-    if (!reported.has(session.scanRef)) onlyEarlier.set(session.scanRef, session);
-  return [...onlyEarlier.values(), ...now];
+  const left = new Map<string, ErasedSession>();
+  for (const session of earlier) if (!reported.has(session.scanRef)) left.set(session.scanRef, session);
+  const nowMs = deps.now();
+  return ResultAsync.combine(
+    [...left.values()].map((session) =>
+      deps.erasures
+        .forget({ scanRef: session.scanRef, requestId: "", clientId: "", tokenExpiresAtMs: 0 }, nowMs)
+        .map(({ lastSequence }) => ({ ...session, lastSequence })),
+    ),
+  );
 }
 
 /** Never the clientId: a hash the sender can compute from what it sent. */
@@ -230,7 +240,9 @@ function eraseOne(
       earlier === undefined
         ? deps.erasures.recordErased(options.messageId, erased, nowMs)
         : okAsync(undefined);
-    return noted.andThen(() => deps.erasures.forget(session, nowMs, deletedAt)).map(() => erased);
+    return noted
+      .andThen(() => deps.erasures.forget(session, nowMs, deletedAt))
+      .map(({ lastSequence }) => ({ ...erased, lastSequence }));
   });
 }
 
