@@ -20,19 +20,23 @@ export interface PublishedEvent {
   readonly at: number;
 }
 
-export interface ErasureObservations {
+/** What the run recorded of its erasures alone (run.ts). */
+export interface ErasureRecords {
+  /** The erasure requests sent (erasures.ts). */
   readonly sent: readonly SentErasure[];
-  readonly events: readonly PublishedEvent[];
-  readonly statusCalls: readonly RecordedRequest[];
-  /** Erasure requests in the erasures DLQ, and still in the erasures queue, at the end. */
-  readonly deadLettered: number;
-  /** The erased people's requests sent again after their erasure (run.ts). */
+  /** The erased people's requests sent again after their erasure. */
   readonly requestsResent: number;
-  readonly leftInQueue: number;
+  /** Erasure requests in the erasures DLQ at the end. */
+  readonly deadLettered: number;
   /** Every item of the state table at the end. */
   readonly tableItems: readonly Readonly<Record<string, unknown>>[];
   /** The simulator's status of each erased person's verification, by scanRef. */
   readonly markIdStatuses: ReadonlyMap<string, string>;
+}
+
+export interface ErasureObservations extends ErasureRecords {
+  readonly events: readonly PublishedEvent[];
+  readonly statusCalls: readonly RecordedRequest[];
   /** The handlers' log lines, parsed. */
   readonly logLines: readonly Readonly<Record<string, unknown>>[];
 }

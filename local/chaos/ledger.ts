@@ -1,8 +1,12 @@
 import type { PublishedMessage, SqsMessageSnapshot } from "../aws/index";
 import type { RecordedRequest, WebhookDelivery } from "../simulator/index";
 import type { BatchReport } from "../stack/sqs-poller";
-import { computeErasureFigures, erasedSessions, type ErasureFigures } from "./erasure-figures";
-import type { SentErasure } from "./erasures";
+import {
+  computeErasureFigures,
+  erasedSessions,
+  type ErasureFigures,
+  type ErasureRecords,
+} from "./erasure-figures";
 import { parseObject } from "./json";
 import type { ChaosRequest } from "./requests";
 
@@ -49,17 +53,7 @@ export interface ChaosObservations {
   /** The handlers' log lines, parsed (JSON lines only). */
   readonly logLines: readonly Readonly<Record<string, unknown>>[];
   readonly disruptions: readonly Disruption[];
-  /** The erasure requests the run sent (erasures.ts). */
-  readonly erasureRequests: readonly SentErasure[];
-  /** Requests of erased people sent again once their erasure was done. */
-  readonly requestsResentAfterErasure: number;
-  /** Erasure requests in the erasures DLQ, and still in the erasures queue, at the end. */
-  readonly erasuresDeadLettered: number;
-  readonly erasuresLeftInQueue: number;
-  /** Every item of the state table at the end. */
-  readonly tableItems: readonly Readonly<Record<string, unknown>>[];
-  /** The simulator's status of each erased person's verification, by scanRef. */
-  readonly markIdStatuses: ReadonlyMap<string, string>;
+  readonly erasures: ErasureRecords;
   readonly alertWindowSeconds: number;
   /** How far around an outage a webhook attempt may lie and still be hurt by it (SDK retries). */
   readonly outageToleranceMs: number;
@@ -374,14 +368,9 @@ export function computeFigures(o: ChaosObservations): ChaosFigures {
     webhooks: webhookFigures(o, completed),
     results: resultFigures(o, events, eventTimes),
     erasures: computeErasureFigures({
-      sent: o.erasureRequests,
+      ...o.erasures,
       events: events.map((body, index) => ({ body, at: eventTimes[index] ?? 0 })),
       statusCalls: o.statusCalls,
-      deadLettered: o.erasuresDeadLettered,
-      requestsResent: o.requestsResentAfterErasure,
-      leftInQueue: o.erasuresLeftInQueue,
-      tableItems: o.tableItems,
-      markIdStatuses: o.markIdStatuses,
       logLines: o.logLines,
     }),
   };

@@ -69,12 +69,7 @@ function observations(overrides: Partial<ChaosObservations>): ChaosObservations 
     webhooks: [],
     manualResends: [],
     logLines: [],
-    erasureRequests: [],
-    requestsResentAfterErasure: 0,
-    erasuresDeadLettered: 0,
-    erasuresLeftInQueue: 0,
-    tableItems: [],
-    markIdStatuses: new Map(),
+    erasures: { sent: [], requestsResent: 0, deadLettered: 0, tableItems: [], markIdStatuses: new Map() },
     disruptions: [],
     alertWindowSeconds: 3600,
     outageToleranceMs: 3000,
@@ -298,9 +293,6 @@ describe("erasure figures", () => {
           // r3's erasure never completed; r1's request, sent again, was refused.
           event({ type: "verification.failed", requestId: "r1", reason: "erased", fields: [] }, at(30)),
         ],
-        erasureRequests: [erasure(1, "e1"), erasure(2, "e2"), erasure(3, "e3")],
-        requestsResentAfterErasure: 2,
-        erasuresDeadLettered: 1,
         statusCalls: [
           {
             ...tokenCall("x", 200),
@@ -315,17 +307,22 @@ describe("erasure figures", () => {
             at: Date.parse(at(11)),
           },
         ],
-        tableItems: [
-          { pk: "session#r1", status: "erased" },
-          { pk: "session#r2", status: "published", session: { scanRef: "s2" } },
-          { pk: "scan#s1", sequence: 1 },
-          { pk: "scan#s3", clientId: "c-r3" },
-        ],
-        markIdStatuses: new Map([
-          ["s1", "EXPIRED-DELETED"],
-          ["s2", "APPROVED"],
-          ["s3", "ACTIVE"],
-        ]),
+        erasures: {
+          sent: [erasure(1, "e1"), erasure(2, "e2"), erasure(3, "e3")],
+          requestsResent: 2,
+          deadLettered: 1,
+          tableItems: [
+            { pk: "session#r1", status: "erased" },
+            { pk: "session#r2", status: "published", session: { scanRef: "s2" } },
+            { pk: "scan#s1", sequence: 1 },
+            { pk: "scan#s3", clientId: "c-r3" },
+          ],
+          markIdStatuses: new Map([
+            ["s1", "EXPIRED-DELETED"],
+            ["s2", "APPROVED"],
+            ["s3", "ACTIVE"],
+          ]),
+        },
         logLines: [{ message: "result of an erased session acknowledged unpublished", scanRef: "s1" }],
       }),
     );
