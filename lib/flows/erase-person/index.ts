@@ -1,22 +1,10 @@
-import { createHash } from "node:crypto";
 import { okAsync, ResultAsync } from "neverthrow";
-import * as z from "zod/mini";
 import { describeAwsError, type AwsError } from "../../aws/aws-error";
-import type { ErasableSession, ErasureStore } from "../../aws/erasures";
-import type { Notifier } from "../../aws/notifier";
-import type { Config } from "../../config";
-import { lazily } from "../../lazily";
-import { callEndpoint } from "../../markid/endpoint";
-import { deleteEndpoint } from "../../markid/endpoints";
-import type { MarkIdError } from "../../markid/errors";
-import type { Transport } from "../../markid/transport";
+import type { ErasableSession } from "../../aws/erasures";
 import type { ErasedSession, VerificationErasedEvent } from "../../messages";
-import { executeWithPolicy, type AttemptInfo, type ExecutionFailure } from "../../resilience/execute";
-import type { RateLimiter } from "../../resilience/rate-limiter";
-import type { RetryBudget } from "../../resilience/retry-budget";
-import type { RetrySettings } from "../../resilience/retry-config";
-import { isTokenNotExpired } from "../delete-verifications";
-import { stopReasonOf } from "../reconcile-sessions/failure";
+import { deleteAtMarkId } from "./delete-at-mark-id";
+import { erasureIdOf, parseErasureRequest, type ErasureTarget } from "./request";
+import type { ErasePersonDependencies, ErasePersonOptions, ErasureOutcome } from "./types";
 
 /*
  * Right to erasure (issue 16): one message on the erasures queue,
@@ -40,60 +28,16 @@ import { stopReasonOf } from "../reconcile-sessions/failure";
  * Nothing here logs: the handler logs the outcome's counts (report.ts), never the body.
  */
 
-export interface ErasePersonDependencies {
-  readonly config: Pick<Config, "MARKID_TIMEOUT_MS">;
-  readonly markIdTransport: Transport;
-  readonly erasures: ErasureStore;
-  readonly notifier: Pick<Notifier, "publishEvent">;
-  readonly retry: RetrySettings;
-  readonly budget: RetryBudget;
-  readonly limiter: RateLimiter;
-  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
-  readonly now: () => number;
-}
-
-export interface ErasePersonOptions {
-  readonly messageId: string;
-  readonly remainingTimeMs: () => number;
-  readonly onAttempt?: (info: AttemptInfo) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-}
-
-/** How a delivery ended; every field is log-safe (no clientId, no body). */
-export type ErasureOutcome =
-  | {
-      readonly kind: "published";
-      readonly status: VerificationErasedEvent["status"];
-      readonly sessions: number;
-      readonly pending: number;
-    }
-  | {
-      readonly kind: "given-back";
-      readonly reason: "state-failed" | "publish-failed";
-      readonly detail: string;
-    };
-
-export const isErasureAcknowledged = (outcome: ErasureOutcome): boolean =>
-  outcome.kind === "published" && outcome.status !== "pending";
-
-const requestSchema = lazily(() =>
-  z.object({
-    erase: z.union([
-      z.object({ clientId: z.string().check(z.minLength(1)) }),
-      z.object({ scanRef: z.string().check(z.minLength(1)) }),
-    ]),
-  }),
-);
-
-type Target = { readonly clientId: string } | { readonly scanRef: string };
+export type { ErasePersonDependencies, ErasePersonOptions, ErasureOutcome } from "./types";
+export { isErasureAcknowledged } from "./types";
+export { erasureIdOf } from "./request";
 
 export async function erasePerson(
   body: string,
   deps: ErasePersonDependencies,
   options: ErasePersonOptions,
 ): Promise<ErasureOutcome> {
-  const target = parseRequest(body);
+  const target = parseErasureRequest(body);
   if ("fields" in target) {
     return publish(deps, options, {
       status: "invalid-request",
@@ -169,27 +113,8 @@ function onlyEarlier(
   );
 }
 
-/** Never the clientId: a hash the sender can compute from what it sent. */
-export function erasureIdOf(target: Target): string {
-  const named = "clientId" in target ? `clientId:${target.clientId}` : `scanRef:${target.scanRef}`;
-  return createHash("sha256").update(named).digest("hex");
-}
-
-function parseRequest(body: string): Target | { readonly fields: readonly string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { fields: ["(body)"] };
-  }
-  const parsed = requestSchema().safeParse(json);
-  if (parsed.success) return parsed.data.erase;
-  const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(body)"))];
-  return { fields };
-}
-
 function sessionsOf(
-  target: Target,
+  target: ErasureTarget,
   deps: ErasePersonDependencies,
 ): ResultAsync<readonly ErasableSession[], AwsError> {
   if ("scanRef" in target) {
@@ -244,43 +169,6 @@ function eraseOne(
       .andThen(() => deps.erasures.forget(session, nowMs, deletedAt))
       .map(({ lastSequence }) => ({ ...erased, lastSequence }));
   });
-}
-
-function deleteAtMarkId(
-  scanRef: string,
-  deps: ErasePersonDependencies,
-  options: ErasePersonOptions,
-): Promise<Pick<ErasedSession, "markId" | "identifier">> {
-  const called = executeWithPolicy(
-    (attempt) =>
-      callEndpoint(
-        deps.markIdTransport,
-        deleteEndpoint,
-        { scanRef },
-        { timeoutMs: Math.max(1, Math.min(deps.config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)) },
-      ),
-    {
-      ...deps.retry,
-      remainingTimeMs: options.remainingTimeMs,
-      budget: deps.budget,
-      limiter: deps.limiter,
-      refreshCredentials: () => deps.refreshCredentials(),
-      ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
-      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-      ...(options.random === undefined ? {} : { random: options.random }),
-    },
-  );
-  return called.match(
-    () => ({ markId: "deleted" }),
-    (failure) => afterFailure(failure),
-  );
-}
-
-function afterFailure(failure: ExecutionFailure): Pick<ErasedSession, "markId" | "identifier"> {
-  if (isTokenNotExpired(failure.error)) return { markId: "not-yet" };
-  if (stopReasonOf(failure) !== null) return { markId: "unavailable" };
-  const identifier = "identifier" in failure.error ? failure.error.identifier : undefined;
-  return { markId: "refused", ...(typeof identifier === "string" ? { identifier } : {}) };
 }
 
 function publish(

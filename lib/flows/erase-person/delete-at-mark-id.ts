@@ -1,0 +1,49 @@
+import { callEndpoint } from "../../markid/endpoint";
+import { deleteEndpoint } from "../../markid/endpoints";
+import type { ErasedSession } from "../../messages";
+import { executeWithPolicy, type ExecutionFailure } from "../../resilience/execute";
+import { isTokenNotExpired } from "../delete-verifications";
+import { stopReasonOf } from "../reconcile-sessions/failure";
+import type { ErasePersonDependencies, ErasePersonOptions } from "./types";
+
+/**
+ * POST /api/v2/delete under the error policy, as one of the erasure's outcomes at Mark ID: deleted,
+ * not yet (the token has not expired), unavailable (a failure every call would share), or refused
+ * for this session alone.
+ */
+export function deleteAtMarkId(
+  scanRef: string,
+  deps: ErasePersonDependencies,
+  options: ErasePersonOptions,
+): Promise<Pick<ErasedSession, "markId" | "identifier">> {
+  const called = executeWithPolicy(
+    (attempt) =>
+      callEndpoint(
+        deps.markIdTransport,
+        deleteEndpoint,
+        { scanRef },
+        { timeoutMs: Math.max(1, Math.min(deps.config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)) },
+      ),
+    {
+      ...deps.retry,
+      remainingTimeMs: options.remainingTimeMs,
+      budget: deps.budget,
+      limiter: deps.limiter,
+      refreshCredentials: () => deps.refreshCredentials(),
+      ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    },
+  );
+  return called.match(
+    () => ({ markId: "deleted" }),
+    (failure) => afterFailure(failure),
+  );
+}
+
+function afterFailure(failure: ExecutionFailure): Pick<ErasedSession, "markId" | "identifier"> {
+  if (isTokenNotExpired(failure.error)) return { markId: "not-yet" };
+  if (stopReasonOf(failure) !== null) return { markId: "unavailable" };
+  const identifier = "identifier" in failure.error ? failure.error.identifier : undefined;
+  return { markId: "refused", ...(typeof identifier === "string" ? { identifier } : {}) };
+}

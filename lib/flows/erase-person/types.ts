@@ -1,0 +1,48 @@
+import type { ResultAsync } from "neverthrow";
+import type { ErasureStore } from "../../aws/erasures";
+import type { Notifier } from "../../aws/notifier";
+import type { Config } from "../../config";
+import type { MarkIdError } from "../../markid/errors";
+import type { Transport } from "../../markid/transport";
+import type { VerificationErasedEvent } from "../../messages";
+import type { AttemptInfo } from "../../resilience/execute";
+import type { RateLimiter } from "../../resilience/rate-limiter";
+import type { RetryBudget } from "../../resilience/retry-budget";
+import type { RetrySettings } from "../../resilience/retry-config";
+
+export interface ErasePersonDependencies {
+  readonly config: Pick<Config, "MARKID_TIMEOUT_MS">;
+  readonly markIdTransport: Transport;
+  readonly erasures: ErasureStore;
+  readonly notifier: Pick<Notifier, "publishEvent">;
+  readonly retry: RetrySettings;
+  readonly budget: RetryBudget;
+  readonly limiter: RateLimiter;
+  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
+  readonly now: () => number;
+}
+
+export interface ErasePersonOptions {
+  readonly messageId: string;
+  readonly remainingTimeMs: () => number;
+  readonly onAttempt?: (info: AttemptInfo) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** How a delivery ended; every field is log-safe (no clientId, no body). */
+export type ErasureOutcome =
+  | {
+      readonly kind: "published";
+      readonly status: VerificationErasedEvent["status"];
+      readonly sessions: number;
+      readonly pending: number;
+    }
+  | {
+      readonly kind: "given-back";
+      readonly reason: "state-failed" | "publish-failed";
+      readonly detail: string;
+    };
+
+export const isErasureAcknowledged = (outcome: ErasureOutcome): boolean =>
+  outcome.kind === "published" && outcome.status !== "pending";
