@@ -9,7 +9,7 @@ import { DEFAULT_SAFETY_MARGIN_MS, executeWithPolicy, type ExecutionFailure } fr
 import { branch } from "../branch";
 import { firstSlotTaken } from "../reconcile-sessions/ask-status";
 import { describeFailure, raisePolicyAlert, stopReasonOf } from "../reconcile-sessions/failure";
-import type { RunStop } from "../reconcile-sessions/types";
+import type { RunStop } from "../run-stop";
 import type {
   DeleteVerificationsDependencies,
   DeleteVerificationsOptions,

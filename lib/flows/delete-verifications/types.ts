@@ -9,7 +9,7 @@ import type { AttemptInfo } from "../../resilience/execute";
 import type { RateLimiter } from "../../resilience/rate-limiter";
 import type { RetryBudget } from "../../resilience/retry-budget";
 import type { RetrySettings } from "../../resilience/retry-config";
-import type { RaisedAlert, StopReason } from "../reconcile-sessions/types";
+import type { RaisedAlert, StopReason } from "../run-stop";
 
 /** What a deletion run needs: the reconciler's dependencies, with the events topic and the deletion queue. */
 export interface DeleteVerificationsDependencies {

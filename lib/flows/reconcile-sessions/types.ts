@@ -5,8 +5,8 @@ import type { ResultsQueue } from "../../aws/results-queue";
 import type { Config } from "../../config";
 import type { MarkIdError } from "../../markid/errors";
 import type { Transport } from "../../markid/transport";
-import type { AlertType } from "../../messages";
 import type { DeletionSummary } from "../delete-verifications/types";
+import type { RaisedAlert, StopReason } from "../run-stop";
 import type { AttemptInfo } from "../../resilience/execute";
 import type { RateLimiter } from "../../resilience/rate-limiter";
 import type { RetryBudget } from "../../resilience/retry-budget";
@@ -59,23 +59,6 @@ export type SessionOutcome =
   /** Not reconciled this time (Mark ID refused the lookup, the queue refused the send...): asked again when next due. */
   | "failed";
 
-/** Why a run stopped before the end of its due sessions. */
-export type StopReason =
-  /** No time left in the invocation for another session. */
-  | "deadline"
-  /** Mark ID failing or unreachable past the policy's retries (or the retry budget). */
-  | "unavailable"
-  /** UNAUTHORIZED, still after re-reading the secret. */
-  | "credentials-invalid"
-  /** Secrets Manager did not give the key pair. */
-  | "credentials-unavailable"
-  | "token-limit"
-  | "permission-denied"
-  /** Our bug or API drift (a reply we cannot read, JSON_ERROR, 404...): every other call would fail alike. */
-  | "client-error"
-  /** The open-sessions index could not be read or written. */
-  | "state-unavailable";
-
 /** One session's ending, for the log (identifiers only: never the clientId). */
 export interface SessionReport {
   readonly scanRef: string;
@@ -118,23 +101,7 @@ export interface ReconcileSummary {
   readonly deletions?: DeletionSummary;
 }
 
-export interface RaisedAlert {
-  readonly type: AlertType;
-  readonly sent: boolean;
-  /** Set when the alert could not be recorded or published (log-safe). */
-  readonly error?: string;
-}
-
-/** Ends a run early. */
-export interface RunStop {
-  readonly reason: StopReason;
-  readonly detail: string;
-  /** The session in hand was reached but not reconciled (it counts as failed); false when it was not touched. */
-  readonly sessionFailed: boolean;
-  /** Status calls made for the session in hand. */
-  readonly attempts: number;
-  readonly alert?: RaisedAlert;
-}
+export type { RaisedAlert, RunStop, StopReason } from "../run-stop";
 
 /** What every step knows about the run. */
 export interface RunScope {
