@@ -50,10 +50,11 @@ export interface DeliveryStoreOptions {
 }
 
 /**
- * Longer than the webhook can run (its timeout is 10 s), so a live holder is never overtaken, and
- * short enough that a delivery whose holder died is published on one of Mark ID's later resends.
+ * Longer than the publisher can run (its timeout is 30 s, serverless.yml), so a live holder is
+ * never overtaken by a copy of its delivery (which would publish it twice); far shorter than the
+ * results queue's visibility timeout, so the redelivery of a holder that died finds it free.
  */
-const CLAIM_LEASE_MS = 15_000;
+export const DELIVERY_CLAIM_LEASE_MS = 40_000;
 
 const STATUS = { publishing: "publishing", delivered: "delivered" } as const;
 
@@ -63,7 +64,7 @@ export function createDeliveryStore(options: DeliveryStoreOptions): DeliveryStor
   const pk = (key: string) => stateKey("delivery", key);
 
   const put = (key: string, at: number) => {
-    const leaseUntil = at + CLAIM_LEASE_MS;
+    const leaseUntil = at + DELIVERY_CLAIM_LEASE_MS;
     return fromAwsPromise("dynamodb", "PutItem", () =>
       table.doc.send(
         new PutCommand({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeliveryStore, deliveryKey } from "../../lib/aws/delivery-store";
+import { createDeliveryStore, deliveryKey, DELIVERY_CLAIM_LEASE_MS } from "../../lib/aws/delivery-store";
 import { createStateTable } from "../../lib/aws/state-table";
+import { FUNCTIONS, RESULTS_QUEUE } from "../../local/stack/functions";
 import { startDynalite, type LocalDynamo } from "./support/dynalite";
 
 let dynamo: LocalDynamo;
@@ -67,13 +68,20 @@ describe("delivery store", () => {
     let now = T0;
     const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => now });
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
-    now = T0 + 5_000;
+    now = T0 + DELIVERY_CLAIM_LEASE_MS - 1_000;
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("in-progress");
-    now = T0 + 16_000;
+    now = T0 + DELIVERY_CLAIM_LEASE_MS + 1_000;
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
     await store.markDelivered(KEY, 3600);
     now += 3600 * 1000 + 1000;
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
+  });
+
+  it("holds a claim longer than the publisher can run, and shorter than the results queue hides a message", () => {
+    expect(DELIVERY_CLAIM_LEASE_MS).toBeGreaterThan(
+      FUNCTIONS.publishVerificationResult.timeoutSeconds * 1000,
+    );
+    expect(DELIVERY_CLAIM_LEASE_MS).toBeLessThan(RESULTS_QUEUE.visibilityTimeoutSeconds * 1000);
   });
 
   it("is shared between containers", async () => {
