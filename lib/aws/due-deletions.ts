@@ -1,13 +1,13 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
-import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import type { ResultAsync } from "neverthrow";
+import type { AwsError } from "./aws-error";
 import {
   DUE_DELETIONS_SHARD,
   OPEN_SESSIONS_DUE_ATTRIBUTE,
-  OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  SHARD_NAMES,
   stateKey,
   queryDueInShard,
   readScanItem,
+  updateIfStill,
   type StateTable,
 } from "./state-table";
 
@@ -54,30 +54,24 @@ export interface DueDeletionStore {
   giveUp(scanRef: string, nowMs: number): ResultAsync<void, AwsError>;
 }
 
-const NAMES = { "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE, "#due": OPEN_SESSIONS_DUE_ATTRIBUTE };
-
 export function createDueDeletionStore({ table }: { readonly table: StateTable }): DueDeletionStore {
   const pk = (scanRef: string) => stateKey("scan", scanRef);
-  const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
-    fromAwsPromise("dynamodb", "UpdateItem", () =>
-      table.doc.send(new UpdateCommand({ TableName: table.tableName, ...input })),
-    );
   // Writes that end or mark a deletion apply only while it is queued; otherwise there is nothing to do.
   const whileQueued = (
     scanRef: string,
     expression: string,
     values: Record<string, unknown>,
   ): ResultAsync<void, AwsError> =>
-    update({
+    updateIfStill(table, {
       Key: { pk: pk(scanRef) },
       UpdateExpression: expression,
       ConditionExpression: "#shard = :delete",
       // DynamoDB refuses a name the expressions do not use.
-      ExpressionAttributeNames: expression.includes("#due") ? NAMES : { "#shard": NAMES["#shard"] },
+      ExpressionAttributeNames: expression.includes("#due")
+        ? SHARD_NAMES
+        : { "#shard": SHARD_NAMES["#shard"] },
       ExpressionAttributeValues: { ":delete": DUE_DELETIONS_SHARD, ...values },
-    })
-      .map(() => undefined)
-      .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+    }).map(() => undefined);
 
   return {
     due(nowMs, limit) {
@@ -86,20 +80,18 @@ export function createDueDeletionStore({ table }: { readonly table: StateTable }
       );
     },
     claim(deletion, nextDueAtSeconds) {
-      return update({
+      return updateIfStill(table, {
         Key: { pk: pk(deletion.scanRef) },
         UpdateExpression: "SET #due = :next ADD deleteAttempts :one",
         ConditionExpression: "#shard = :delete AND #due = :seen",
-        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeNames: SHARD_NAMES,
         ExpressionAttributeValues: {
           ":next": nextDueAtSeconds,
           ":one": 1,
           ":delete": DUE_DELETIONS_SHARD,
           ":seen": deletion.dueAtSeconds,
         },
-      })
-        .map(() => true)
-        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(false) : errAsync(error)));
+      }).map((written) => written !== undefined);
     },
     recordDeleted(scanRef, deletedAt) {
       return whileQueued(scanRef, "SET deletedAt = :at", { ":at": deletedAt });

@@ -1,16 +1,16 @@
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
-import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import { okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, type AwsError } from "./aws-error";
 import type { ErasedSession } from "../messages";
 import { ERASED_SESSION_STATUS } from "./session-store";
 import {
   CLIENT_SESSIONS_ATTRIBUTE,
   CLIENT_SESSIONS_INDEX,
-  OPEN_SESSIONS_DUE_ATTRIBUTE,
-  OPEN_SESSIONS_SHARD_ATTRIBUTE,
   readStateItem,
+  SHARD_NAMES,
   stateKey,
   toEpochSeconds,
+  updateIfStill,
   type StateTable,
 } from "./state-table";
 
@@ -123,48 +123,30 @@ export function createErasureStore({ table }: { readonly table: StateTable }): E
     forget(session, nowMs, deletedAt) {
       const at = new Date(nowMs).toISOString();
       // Never creates an item: one deleted meanwhile (TTL) has nothing left to erase.
-      const ifPresent = (
-        write: ResultAsync<{ readonly Attributes?: Record<string, unknown> | undefined }, AwsError>,
-      ) =>
-        write
-          .map((output) => output.Attributes)
-          .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
-      const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
-        ifPresent(
-          fromAwsPromise("dynamodb", "UpdateItem", () =>
-            table.doc.send(
-              new UpdateCommand({
-                TableName: table.tableName,
-                ConditionExpression: "attribute_exists(pk)",
-                ...input,
-              }),
-            ),
-          ),
-        );
+      const ifPresent = "attribute_exists(pk)";
       // The tombstone first: once the scan# item is cleared, the session can only be found again
       // through its requestId, and that must then say "erased".
       const tombstone =
         session.requestId === ""
           ? okAsync(undefined)
-          : update({
+          : updateIfStill(table, {
               Key: { pk: stateKey("session", session.requestId) },
               UpdateExpression:
                 "SET #status = :erased, erasedAt = :at REMOVE #session, fingerprint, claimId, leaseUntil",
+              ConditionExpression: ifPresent,
               ExpressionAttributeNames: { "#status": "status", "#session": "session" },
               ExpressionAttributeValues: { ":erased": ERASED_SESSION_STATUS, ":at": at },
             });
       return tombstone.andThen(() =>
-        update({
+        updateIfStill(table, {
           Key: { pk: stateKey("scan", session.scanRef) },
           // The counter as the erasure left it: no result draws a number after erasedAt is set.
           ReturnValues: "ALL_NEW",
           UpdateExpression:
             `SET erasedAt = :at${deletedAt === undefined ? "" : ", deletedAt = :deleted"} ` +
             "REMOVE clientId, requestId, #shard, #due",
-          ExpressionAttributeNames: {
-            "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
-            "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
-          },
+          ConditionExpression: ifPresent,
+          ExpressionAttributeNames: SHARD_NAMES,
           ExpressionAttributeValues: {
             ":at": at,
             ...(deletedAt === undefined ? {} : { ":deleted": deletedAt }),

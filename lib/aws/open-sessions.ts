@@ -1,14 +1,14 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
-import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import type { ResultAsync } from "neverthrow";
+import type { AwsError } from "./aws-error";
 import {
   OPEN_SESSIONS_DUE_ATTRIBUTE,
   OPEN_SESSIONS_SHARD,
-  OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  SHARD_NAMES,
   stateKey,
   toEpochSeconds,
   queryDueInShard,
   readScanItem,
+  updateIfStill,
   type StateTable,
 } from "./state-table";
 
@@ -72,19 +72,13 @@ export interface OpenSessionStore {
   giveUp(scanRef: string, nowMs: number): ResultAsync<void, AwsError>;
 }
 
-const NAMES = { "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE, "#due": OPEN_SESSIONS_DUE_ATTRIBUTE };
-
 export function createOpenSessionStore({ table }: { readonly table: StateTable }): OpenSessionStore {
   const pk = (scanRef: string) => stateKey("scan", scanRef);
-  const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">) =>
-    fromAwsPromise("dynamodb", "UpdateItem", () =>
-      table.doc.send(new UpdateCommand({ TableName: table.tableName, ...input })),
-    );
 
   return {
     track(session, settings) {
       const tokenExpiresAt = toEpochSeconds(session.tokenExpiresAtMs);
-      return update({
+      return updateIfStill(table, {
         Key: { pk: pk(session.scanRef) },
         UpdateExpression:
           "SET requestId = :requestId, clientId = :clientId, tokenExpiresAt = :tokenExpiresAt, " +
@@ -94,7 +88,7 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
         // person was erased gets no clientId back.
         ConditionExpression:
           "attribute_not_exists(finalAt) AND attribute_not_exists(gaveUpAt) AND attribute_not_exists(erasedAt)",
-        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeNames: SHARD_NAMES,
         ExpressionAttributeValues: {
           ":requestId": session.requestId,
           ":clientId": session.clientId,
@@ -104,9 +98,7 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
           ":zero": 0,
           ":expiresAt": tokenExpiresAt + settings.retentionSeconds,
         },
-      })
-        .map(() => undefined)
-        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+      }).map(() => undefined);
     },
     due(nowMs, limit) {
       return queryDueInShard(table, OPEN_SESSIONS_SHARD, nowMs, limit).map((items) =>
@@ -114,11 +106,11 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
       );
     },
     claimAsk(session, nextDueAtSeconds, intervalSeconds) {
-      return update({
+      return updateIfStill(table, {
         Key: { pk: pk(session.scanRef) },
         UpdateExpression: "SET #due = :next, intervalSeconds = :interval ADD asks :one",
         ConditionExpression: "#shard = :open AND #due = :seen",
-        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeNames: SHARD_NAMES,
         ExpressionAttributeValues: {
           ":next": nextDueAtSeconds,
           ":interval": intervalSeconds,
@@ -126,21 +118,17 @@ export function createOpenSessionStore({ table }: { readonly table: StateTable }
           ":open": OPEN_SESSIONS_SHARD,
           ":seen": session.dueAtSeconds,
         },
-      })
-        .map(() => true)
-        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(false) : errAsync(error)));
+      }).map((written) => written !== undefined);
     },
     giveUp(scanRef, nowMs) {
-      return update({
+      return updateIfStill(table, {
         Key: { pk: pk(scanRef) },
         UpdateExpression: "SET gaveUpAt = :at REMOVE #shard, #due",
         // Only while open: a final result published meanwhile may have queued its deletion.
         ConditionExpression: "#shard = :open",
-        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeNames: SHARD_NAMES,
         ExpressionAttributeValues: { ":at": new Date(nowMs).toISOString(), ":open": OPEN_SESSIONS_SHARD },
-      })
-        .map(() => undefined)
-        .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+      }).map(() => undefined);
     },
   };
 }

@@ -1,12 +1,11 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { errAsync, okAsync, type ResultAsync } from "neverthrow";
-import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
+import type { ResultAsync } from "neverthrow";
+import type { AwsError } from "./aws-error";
 import {
   DUE_DELETIONS_SHARD,
-  OPEN_SESSIONS_DUE_ATTRIBUTE,
-  OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  SHARD_NAMES,
   stateKey,
   toEpochSeconds,
+  updateIfStill,
   type StateTable,
 } from "./state-table";
 
@@ -96,43 +95,29 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
           ? `${keep}, finalAt = :finalAt, #shard = :delete, #due = :deleteAt, deleteAttempts = :zero ` +
             "REMOVE deletedAt, deleteGaveUpAt"
           : `${keep}, finalAt = :finalAt REMOVE #shard, #due`;
-      return fromAwsPromise("dynamodb", "UpdateItem", () =>
-        table.doc.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: { pk: pk(scanRef) },
-            UpdateExpression: update,
-            ConditionExpression: "attribute_not_exists(erasedAt)",
-            ExpressionAttributeNames: {
-              "#sequence": "sequence",
-              ...(final
-                ? { "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE, "#due": OPEN_SESSIONS_DUE_ATTRIBUTE }
-                : {}),
-            },
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":expiresAt": nowSeconds + keepSeconds,
-              ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
-              ...(deleting
-                ? { ":delete": DUE_DELETIONS_SHARD, ":deleteAt": nowSeconds + deleteAfterSeconds, ":zero": 0 }
-                : {}),
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-        ),
-      )
-        .map((output): DrawnSequence => {
-          const item: Record<string, unknown> = output.Attributes ?? {};
-          const requestId = item["requestId"];
-          return {
-            erased: false,
-            sequence: Number(item["sequence"]),
-            requestId: typeof requestId === "string" ? requestId : undefined,
-          };
-        })
-        .orElse((error) =>
-          isConditionalCheckFailed(error) ? okAsync<DrawnSequence>({ erased: true }) : errAsync(error),
-        );
+      return updateIfStill(table, {
+        Key: { pk: pk(scanRef) },
+        UpdateExpression: update,
+        ConditionExpression: "attribute_not_exists(erasedAt)",
+        ExpressionAttributeNames: { "#sequence": "sequence", ...(final ? SHARD_NAMES : {}) },
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":expiresAt": nowSeconds + keepSeconds,
+          ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
+          ...(deleting
+            ? { ":delete": DUE_DELETIONS_SHARD, ":deleteAt": nowSeconds + deleteAfterSeconds, ":zero": 0 }
+            : {}),
+        },
+        ReturnValues: "ALL_NEW",
+      }).map((item): DrawnSequence => {
+        if (item === undefined) return { erased: true };
+        const requestId = item["requestId"];
+        return {
+          erased: false,
+          sequence: Number(item["sequence"]),
+          requestId: typeof requestId === "string" ? requestId : undefined,
+        };
+      });
     },
   };
 }

@@ -1,7 +1,13 @@
 import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { ResultAsync } from "neverthrow";
-import { fromAwsPromise, type AwsError } from "./aws-error";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-error";
 
 /*
  * One DynamoDB table (STATE_TABLE) holds every piece of shared state, one item per key:
@@ -37,7 +43,7 @@ export type StateItemKind = "session" | "delivery" | "alert" | "scan" | "erasure
 
 const OPEN_SESSIONS_INDEX = "open-sessions";
 /** The index's partition key and its one value, present only while a session is open. */
-export const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
+const OPEN_SESSIONS_SHARD_ATTRIBUTE = "reconcileShard";
 export const OPEN_SESSIONS_SHARD = "open";
 /** The index's other partition: finished sessions whose data is to be deleted at Mark ID. */
 export const DUE_DELETIONS_SHARD = "delete";
@@ -107,6 +113,29 @@ export function readStateItem(
     table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk }, ConsistentRead: true })),
   ).map((output) => output.Item);
 }
+
+/**
+ * One conditional UpdateItem whose failed condition is an answer, not an error: the item moved on
+ * (another run claimed it, it was closed, erased, or is gone), and the write did not happen, which
+ * is `undefined`. Otherwise the attributes `ReturnValues` asked for ({} when none). Shared by the
+ * stores of `scan#` items, whose writes all race with another function's.
+ */
+export function updateIfStill(
+  table: StateTable,
+  input: Omit<UpdateCommandInput, "TableName">,
+): ResultAsync<Record<string, unknown> | undefined, AwsError> {
+  return fromAwsPromise("dynamodb", "UpdateItem", () =>
+    table.doc.send(new UpdateCommand({ TableName: table.tableName, ...input })),
+  )
+    .map((output): Record<string, unknown> | undefined => output.Attributes ?? {})
+    .orElse((error) => (isConditionalCheckFailed(error) ? okAsync(undefined) : errAsync(error)));
+}
+
+/** The index's two key attributes, as the `#shard` and `#due` names of an expression. */
+export const SHARD_NAMES = {
+  "#shard": OPEN_SESSIONS_SHARD_ATTRIBUTE,
+  "#due": OPEN_SESSIONS_DUE_ATTRIBUTE,
+} as const;
 
 /** An item DynamoDB has not deleted yet although its TTL has passed counts as absent. */
 export function isExpired(item: Record<string, unknown>, nowMs: number): boolean {
