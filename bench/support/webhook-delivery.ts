@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { signBody } from "../../local/simulator/index";
+import { SAMPLE_RESULT_WEBHOOK } from "../../local/simulator/sample-result";
 
 /**
- * A result webhook as Mark ID sends it (the shape of events/http-webhook.json's body, about
- * 1.2 KB), for a fresh scanRef each time, signed and posted the way the simulator and the chaos
+ * A result webhook as Mark ID sends it (events/http-webhook.json's body, about 1.2 KB), for a
+ * fresh scanRef each time, signed and posted the way the simulator and the chaos
  * run's resends do (local/chaos/run.ts).
  */
 export interface WebhookTarget {
@@ -20,56 +21,11 @@ export interface Delivery {
 export function resultDelivery(final = true): Delivery {
   const scanRef = randomUUID();
   const body = {
+    ...SAMPLE_RESULT_WEBHOOK,
     final,
-    platform: "MOBILE",
     scanRef,
     clientId: `bench-${scanRef.slice(0, 8)}`,
     externalRef: "bench-order",
-    startTime: 1_764_064_200,
-    finishTime: 1_764_064_290,
-    clientIp: "203.0.113.7",
-    clientIpCountry: "LT",
-    clientLocation: "Vilnius, Lithuania",
-    gdcMatch: null,
-    manualAddress: null,
-    manualAddressMatch: false,
-    status: {
-      overall: "APPROVED",
-      suspicionReasons: [],
-      fraudTags: [],
-      mismatchTags: [],
-      autoDocument: "DOC_VALIDATED",
-      autoFace: "FACE_MATCH",
-      manualDocument: null,
-      manualFace: null,
-      additionalSteps: null,
-    },
-    data: {
-      docFirstName: "SAMPLE",
-      docLastName: "PERSON",
-      fullName: "SAMPLE PERSON",
-      docNumber: "XX0000000",
-      docPersonalCode: "00000000000",
-      docExpiry: "2031-05-14",
-      docDob: "1990-01-01",
-      docDateOfIssue: "2021-05-14",
-      docType: "PASSPORT",
-      docSex: "UNDEFINED",
-      docNationality: "LT",
-      docIssuingCountry: "LT",
-      selectedCountry: "LT",
-      manuallyDataChanged: false,
-      ageEstimate: "OVER_25",
-      clientIpProxyRiskLevel: "LOW",
-      duplicateFaces: null,
-      duplicateDocFaces: null,
-      additionalData: null,
-    },
-    fileUrls: {
-      FRONT: "https://files.example/front.png?Expires=1764151200",
-      BACK: null,
-      FACE: "https://files.example/face.png?Expires=1764151200",
-    },
   };
   return { scanRef, body: Buffer.from(JSON.stringify(body)) };
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { SAMPLE_RESULT_WEBHOOK } from "../../local/simulator/sample-result";
 
 /**
  * The sample Lambda events in events/, built here so the webhook signature and the SQS body
@@ -85,59 +86,8 @@ function sqsStartVerification(): Record<string, unknown> {
 
 // ------------------------------------------------------------------ HTTP API webhook
 
-/** A verification result (markid-api.md §7): automatic result, manual review to follow. Synthetic data. */
-const SAMPLE_WEBHOOK_PAYLOAD = {
-  final: false,
-  platform: "MOBILE",
-  scanRef: "5b1e0f7a-2c3d-11ee-9a41-0242ac120002",
-  clientId: "cust-4821",
-  externalRef: "order-77",
-  startTime: 1_764_064_200,
-  finishTime: 1_764_064_290,
-  clientIp: "203.0.113.7",
-  clientIpCountry: "LT",
-  clientLocation: "Vilnius, Lithuania",
-  gdcMatch: null,
-  manualAddress: null,
-  manualAddressMatch: false,
-  status: {
-    overall: "APPROVED",
-    suspicionReasons: [],
-    fraudTags: [],
-    mismatchTags: [],
-    autoDocument: "DOC_VALIDATED",
-    autoFace: "FACE_MATCH",
-    manualDocument: null,
-    manualFace: null,
-    additionalSteps: null,
-  },
-  data: {
-    docFirstName: "SAMPLE",
-    docLastName: "PERSON",
-    fullName: "SAMPLE PERSON",
-    docNumber: "XX0000000",
-    docPersonalCode: "00000000000",
-    docExpiry: "2031-05-14",
-    docDob: "1990-01-01",
-    docDateOfIssue: "2021-05-14",
-    docType: "PASSPORT",
-    docSex: "UNDEFINED",
-    docNationality: "LT",
-    docIssuingCountry: "LT",
-    selectedCountry: "LT",
-    manuallyDataChanged: false,
-    ageEstimate: "OVER_25",
-    clientIpProxyRiskLevel: "LOW",
-    duplicateFaces: null,
-    duplicateDocFaces: null,
-    additionalData: null,
-  },
-  fileUrls: {
-    FRONT: "https://files.example/front.png?Expires=1764151200",
-    BACK: null,
-    FACE: "https://files.example/face.png?Expires=1764151200",
-  },
-} as const;
+/** A verification result: automatic result, manual review to follow (local/simulator/sample-result.ts). */
+const SAMPLE_WEBHOOK_PAYLOAD = SAMPLE_RESULT_WEBHOOK;
 
 /** The raw body as Mark ID sends it (compact JSON); the signature covers exactly these bytes. */
 const SAMPLE_WEBHOOK_BODY = JSON.stringify(SAMPLE_WEBHOOK_PAYLOAD);
