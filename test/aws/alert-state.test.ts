@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAlertStateStore } from "../../lib/aws/alert-state";
 import { createStateTable, readStateItem } from "../../lib/aws/state-table";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 const WINDOW = 3600;
 const TYPE = "markid.token-limit-reached";
 
 async function twoContainers() {
-  const table = await dynamo.newTable();
-  const other = createStateTable({ client: dynamo.client, tableName: table.tableName });
+  const table = await dynamo().newTable();
+  const other = createStateTable({ client: dynamo().client, tableName: table.tableName });
   return [createAlertStateStore({ table }), createAlertStateStore({ table: other })] as const;
 }
 
@@ -56,7 +50,7 @@ describe("recordOccurrence", () => {
   });
 
   it("lets an alert item expire (DynamoDB TTL) 30 days after its window, or after its resolution", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     const store = createAlertStateStore({ table });
     const expiresAt = async () =>
       (await readStateItem(table, `alert#${TYPE}`))._unsafeUnwrap()?.["expiresAt"];

@@ -1,20 +1,16 @@
 import { PublishCommand, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createAlertStateStore } from "../../lib/aws/alert-state";
 import { createAlerter, DEFAULT_ALERT_SEVERITY } from "../../lib/aws/alerts";
 import { createNotifier } from "../../lib/aws/notifier";
 import { createStateTable } from "../../lib/aws/state-table";
 import type { AlertMessage } from "../../lib/messages";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
 const sns = mockClient(SNSClient);
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
+const dynamo = useDynalite();
+afterAll(() => {
   sns.restore();
 });
 beforeEach(() => {
@@ -35,11 +31,11 @@ const snsDown = new SNSServiceException({
 /** Two containers: separate clients, notifiers and alerters over one table and one clock. */
 async function twoContainers() {
   const clock = { now: T0 };
-  const table = await dynamo.newTable();
+  const table = await dynamo().newTable();
   const make = () =>
     createAlerter({
       state: createAlertStateStore({
-        table: createStateTable({ client: dynamo.client, tableName: table.tableName }),
+        table: createStateTable({ client: dynamo().client, tableName: table.tableName }),
       }),
       notifier: createNotifier({
         client: new SNSClient({ region: "eu-west-1" }),
@@ -179,7 +175,7 @@ describe("state failures", () => {
   it("returns a DynamoDB failure without publishing", async () => {
     const alerter = createAlerter({
       state: createAlertStateStore({
-        table: createStateTable({ client: dynamo.client, tableName: "missing" }),
+        table: createStateTable({ client: dynamo().client, tableName: "missing" }),
       }),
       notifier: createNotifier({
         client: new SNSClient({ region: "eu-west-1" }),

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryStore, deliveryKey, DELIVERY_CLAIM_LEASE_MS } from "../../lib/aws/delivery-store";
 import { createStateTable } from "../../lib/aws/state-table";
 import { FUNCTIONS, RESULTS_QUEUE } from "../../local/stack/functions";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 
@@ -35,7 +29,7 @@ describe("delivery store", () => {
   const KEY = deliveryKey({ scanRef: "scan-1", final: true, overall: "APPROVED" });
 
   it("lets one claim a delivery, tells the others it is in progress, then delivered once marked", async () => {
-    const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => T0 });
+    const store = createDeliveryStore({ table: await dynamo().newTable(), now: () => T0 });
     const claims = await Promise.all([1, 2, 3, 4, 5].map(() => store.claim(KEY)));
     expect(claims.map((c) => c._unsafeUnwrap()).sort()).toEqual([
       "claimed",
@@ -55,7 +49,7 @@ describe("delivery store", () => {
   });
 
   it("releases a claim so a resend claims again, but never releases a delivered mark", async () => {
-    const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => T0 });
+    const store = createDeliveryStore({ table: await dynamo().newTable(), now: () => T0 });
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
     expect((await store.release(KEY)).isOk()).toBe(true);
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
@@ -66,7 +60,7 @@ describe("delivery store", () => {
 
   it("lets a claim whose holder died be taken after its lease, and forgets a mark past its TTL", async () => {
     let now = T0;
-    const store = createDeliveryStore({ table: await dynamo.newTable(), now: () => now });
+    const store = createDeliveryStore({ table: await dynamo().newTable(), now: () => now });
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("claimed");
     now = T0 + DELIVERY_CLAIM_LEASE_MS - 1_000;
     expect((await store.claim(KEY))._unsafeUnwrap()).toBe("in-progress");
@@ -85,10 +79,10 @@ describe("delivery store", () => {
   });
 
   it("is shared between containers", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     const a = createDeliveryStore({ table });
     const b = createDeliveryStore({
-      table: createStateTable({ client: dynamo.client, tableName: table.tableName }),
+      table: createStateTable({ client: dynamo().client, tableName: table.tableName }),
     });
     const key = deliveryKey({ scanRef: "scan-9", final: true, overall: "DENIED" });
     await a.markDelivered(key, 60);
@@ -97,7 +91,7 @@ describe("delivery store", () => {
 
   it("reports a missing table as an error value", async () => {
     const store = createDeliveryStore({
-      table: createStateTable({ client: dynamo.client, tableName: "missing" }),
+      table: createStateTable({ client: dynamo().client, tableName: "missing" }),
     });
     expect((await store.claim("k"))._unsafeUnwrapErr()).toMatchObject({
       operation: "PutItem",

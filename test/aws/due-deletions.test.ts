@@ -1,23 +1,17 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDueDeletionStore } from "../../lib/aws/due-deletions";
 import { createOpenSessionStore } from "../../lib/aws/open-sessions";
 import { createResultSequence, DELETION_WINDOW_SECONDS } from "../../lib/aws/result-sequence";
 import type { StateTable } from "../../lib/aws/state-table";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
 /*
  * The deletion queue (due-deletions.ts): the "delete" shard of the reconciler's index, filled by
  * the publisher's final result when retention at Mark ID is on (result-sequence.ts), on dynalite.
  */
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 const T0_SECONDS = T0 / 1000;
@@ -26,7 +20,7 @@ const DELETE_AFTER = 7 * 86_400;
 const DUE = T0 + DELETE_AFTER * 1000;
 
 async function fresh() {
-  const table = await dynamo.newTable();
+  const table = await dynamo().newTable();
   return {
     table,
     deletions: createDueDeletionStore({ table }),

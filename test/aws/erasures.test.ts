@@ -1,22 +1,16 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createErasureStore } from "../../lib/aws/erasures";
 import { createDueDeletionStore } from "../../lib/aws/due-deletions";
 import { createOpenSessionStore } from "../../lib/aws/open-sessions";
 import { createResultSequence } from "../../lib/aws/result-sequence";
 import { createSessionStore } from "../../lib/aws/session-store";
 import type { StateTable } from "../../lib/aws/state-table";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
 /* The lookup from a clientId to its sessions (the client-sessions index) and their erasure, on dynalite. */
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 /** The session# item's expiry (its token's, plus the results' retention): the tombstone keeps it. */
@@ -49,7 +43,7 @@ const item = async (table: StateTable, pk: string) =>
 
 describe("erasure store", () => {
   it("finds every session of a person, and only theirs", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     await session(table, 1, "client-a");
     await session(table, 2, "client-b");
     await session(table, 3, "client-a");
@@ -59,7 +53,7 @@ describe("erasure store", () => {
   });
 
   it("reads a session by scanRef; undefined when the table holds none", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     await session(table, 1, "client-a");
     const store = createErasureStore({ table });
     expect((await store.sessionOf("scan-1"))._unsafeUnwrap()).toEqual({
@@ -72,7 +66,7 @@ describe("erasure store", () => {
   });
 
   it("forgets a session: a tombstone of its session# item, a scan# item with no clientId or requestId, out of the index", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     await session(table, 1, "client-a");
     await session(table, 2, "client-a");
     const store = createErasureStore({ table });
@@ -102,7 +96,7 @@ describe("erasure store", () => {
   });
 
   it("closes an erased session for everyone who would bring the person back", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     await session(table, 1, "client-a");
     await session(table, 2, "client-b");
     const open = createOpenSessionStore({ table });
@@ -147,7 +141,7 @@ describe("erasure store", () => {
   });
 
   it("takes a session queued for deletion at Mark ID out of that queue: the erasure asked already", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     await session(table, 1, "client-a");
     const sequence = createResultSequence({ table, now: () => T0 });
     (

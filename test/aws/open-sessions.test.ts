@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createOpenSessionStore,
   type OpenSession,
@@ -8,17 +8,11 @@ import {
 } from "../../lib/aws/open-sessions";
 import { createResultSequence, type ResultSequence } from "../../lib/aws/result-sequence";
 import type { StateTable } from "../../lib/aws/state-table";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
 /* The reconciler's index of open sessions (open-sessions.ts) and the publisher's side of the same items (result-sequence.ts: a final result's number closes it), on dynalite. */
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 const T0_SECONDS = T0 / 1000;
@@ -32,7 +26,7 @@ const session = (n: number, tokenExpiresAtMs = T0): TrackedSession => ({
 });
 
 async function fresh() {
-  const table = await dynamo.newTable();
+  const table = await dynamo().newTable();
   return {
     table,
     store: createOpenSessionStore({ table }),

@@ -1,16 +1,10 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSessionStore, type SessionStore, type StoredSession } from "../../lib/aws/session-store";
 import { createStateTable } from "../../lib/aws/state-table";
-import { startDynalite, type LocalDynamo } from "./support/dynalite";
+import { useDynalite } from "./support/dynalite";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 const LEASE = 60_000;
@@ -24,7 +18,7 @@ const session: StoredSession = {
 const TTL = Math.floor(Date.parse(session.expiresAt) / 1000);
 
 async function freshStore() {
-  const table = await dynamo.newTable();
+  const table = await dynamo().newTable();
   return { table, store: createSessionStore({ table }) };
 }
 
@@ -58,9 +52,11 @@ describe("claim", () => {
   });
 
   it("lets exactly one of 20 concurrent claims win, across separate store instances", async () => {
-    const table = await dynamo.newTable();
+    const table = await dynamo().newTable();
     const stores = Array.from({ length: 20 }, () =>
-      createSessionStore({ table: createStateTable({ client: dynamo.client, tableName: table.tableName }) }),
+      createSessionStore({
+        table: createStateTable({ client: dynamo().client, tableName: table.tableName }),
+      }),
     );
     const outcomes = await Promise.all(
       stores.map((s) => s.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 })),
@@ -273,7 +269,7 @@ describe("release", () => {
 describe("failures", () => {
   it("reports a missing table as ResourceNotFoundException", async () => {
     const store = createSessionStore({
-      table: createStateTable({ client: dynamo.client, tableName: "no-such-table" }),
+      table: createStateTable({ client: dynamo().client, tableName: "no-such-table" }),
     });
     expect(
       (await store.claim("req-1", { leaseMs: LEASE, fingerprint: "fp-1", now: T0 }))._unsafeUnwrapErr(),

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll } from "vitest";
 import dynalite from "dynalite";
 import type { AddressInfo } from "node:net";
 import { createStateTable, stateTableDefinition, type StateTable } from "../../../lib/aws/state-table";
@@ -40,5 +41,24 @@ export async function startDynalite(): Promise<LocalDynamo> {
         server.close((error) => (error ? reject(error) : resolve())),
       );
     },
+  };
+}
+
+/**
+ * One dynalite for the test file: started before its tests, closed after them. Call at the top
+ * level; the returned function gives the running instance inside tests.
+ */
+export function useDynalite(): () => LocalDynamo {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+  return () => {
+    if (dynamo === undefined)
+      throw new Error("useDynalite(): dynalite is not running (used outside a test?)");
+    return dynamo;
   };
 }
