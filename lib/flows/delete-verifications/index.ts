@@ -1,12 +1,12 @@
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import { describeAwsError, type AwsError } from "../../aws/aws-error";
 import type { DueDeletion } from "../../aws/due-deletions";
-import { callEndpoint } from "../../markid/endpoint";
 import { deleteEndpoint } from "../../markid/endpoints";
 import type { MarkIdError } from "../../markid/errors";
 import type { VerificationDeletedEvent } from "../../messages";
-import { DEFAULT_SAFETY_MARGIN_MS, executeWithPolicy, type ExecutionFailure } from "../../resilience/execute";
+import { DEFAULT_SAFETY_MARGIN_MS, type ExecutionFailure } from "../../resilience/execute";
 import { branch } from "../branch";
+import { callMarkId } from "../call-markid";
 import { firstSlotTaken } from "../reconcile-sessions/ask-status";
 import { describeFailure, raisePolicyAlert, stopReasonOf } from "../reconcile-sessions/failure";
 import type { RunStop } from "../run-stop";
@@ -201,21 +201,14 @@ function deleteOne(scope: Scope, deletion: DueDeletion): ResultAsync<DeletionRep
 function callDelete(scope: Scope, deletion: DueDeletion): ResultAsync<DeletionReport, RunStop> {
   const { deps, options } = scope;
   let attempts = 0;
-  const called = executeWithPolicy(
-    (attempt) =>
-      callEndpoint(
-        deps.markIdTransport,
-        deleteEndpoint,
-        { scanRef: deletion.scanRef },
-        { timeoutMs: Math.max(1, Math.min(deps.config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)) },
-      ),
+  const called = callMarkId(
+    deps,
+    deleteEndpoint,
+    { scanRef: deletion.scanRef },
     {
-      ...deps.retry,
       remainingTimeMs: options.remainingTimeMs,
       safetyMarginMs: scope.safetyMarginMs,
-      budget: deps.budget,
       limiter: firstSlotTaken(deps.limiter),
-      refreshCredentials: () => deps.refreshCredentials(),
       onAttempt: (info) => {
         attempts = info.attempt;
         scope.observer.onAttempt?.(info);

@@ -1,28 +1,20 @@
-import type { ResultAsync } from "neverthrow";
 import type { Alerter } from "../../aws/alerts";
 import type { DueDeletionStore } from "../../aws/due-deletions";
 import type { Notifier } from "../../aws/notifier";
 import type { Config } from "../../config";
-import type { MarkIdError } from "../../markid/errors";
-import type { Transport } from "../../markid/transport";
 import type { AttemptInfo } from "../../resilience/execute";
 import type { RateLimiter } from "../../resilience/rate-limiter";
-import type { RetryBudget } from "../../resilience/retry-budget";
-import type { RetrySettings } from "../../resilience/retry-config";
 import type { RaisedAlert, StopReason } from "../run-stop";
+import type { MarkIdCallDependencies } from "../call-markid";
 
 /** What a deletion run needs: the reconciler's dependencies, with the events topic and the deletion queue. */
-export interface DeleteVerificationsDependencies {
+export interface DeleteVerificationsDependencies extends MarkIdCallDependencies {
   readonly config: Pick<Config, "MARKID_TIMEOUT_MS" | "MARKID_RETENTION_SECONDS" | "RECONCILE_MAX_PER_RUN">;
-  readonly markIdTransport: Transport;
   readonly dueDeletions: DueDeletionStore;
   readonly notifier: Pick<Notifier, "publishEvent">;
   readonly alerter: Pick<Alerter, "raise">;
-  readonly retry: RetrySettings;
-  readonly budget: RetryBudget;
   /** The reconciler's share of the account's rate: its status calls and these deletions share it. */
   readonly limiter: RateLimiter;
-  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
   readonly now: () => number;
 }
 

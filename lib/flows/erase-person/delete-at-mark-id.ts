@@ -1,7 +1,7 @@
-import { callEndpoint } from "../../markid/endpoint";
 import { deleteEndpoint } from "../../markid/endpoints";
 import type { ErasedSession } from "../../messages";
-import { executeWithPolicy, type ExecutionFailure } from "../../resilience/execute";
+import type { ExecutionFailure } from "../../resilience/execute";
+import { callMarkId } from "../call-markid";
 import { isTokenNotExpired } from "../delete-verifications";
 import { stopReasonOf } from "../reconcile-sessions/failure";
 import type { ErasePersonDependencies, ErasePersonOptions } from "./types";
@@ -16,20 +16,12 @@ export function deleteAtMarkId(
   deps: ErasePersonDependencies,
   options: ErasePersonOptions,
 ): Promise<Pick<ErasedSession, "markId" | "identifier">> {
-  const called = executeWithPolicy(
-    (attempt) =>
-      callEndpoint(
-        deps.markIdTransport,
-        deleteEndpoint,
-        { scanRef },
-        { timeoutMs: Math.max(1, Math.min(deps.config.MARKID_TIMEOUT_MS, attempt.timeBudgetMs)) },
-      ),
+  const called = callMarkId(
+    deps,
+    deleteEndpoint,
+    { scanRef },
     {
-      ...deps.retry,
       remainingTimeMs: options.remainingTimeMs,
-      budget: deps.budget,
-      limiter: deps.limiter,
-      refreshCredentials: () => deps.refreshCredentials(),
       ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.random === undefined ? {} : { random: options.random }),

@@ -1,24 +1,14 @@
-import type { ResultAsync } from "neverthrow";
 import type { ErasureStore } from "../../aws/erasures";
 import type { Notifier } from "../../aws/notifier";
 import type { Config } from "../../config";
-import type { MarkIdError } from "../../markid/errors";
-import type { Transport } from "../../markid/transport";
 import type { VerificationErasedEvent } from "../../messages";
 import type { AttemptInfo } from "../../resilience/execute";
-import type { RateLimiter } from "../../resilience/rate-limiter";
-import type { RetryBudget } from "../../resilience/retry-budget";
-import type { RetrySettings } from "../../resilience/retry-config";
+import type { MarkIdCallDependencies } from "../call-markid";
 
-export interface ErasePersonDependencies {
+export interface ErasePersonDependencies extends MarkIdCallDependencies {
   readonly config: Pick<Config, "MARKID_TIMEOUT_MS">;
-  readonly markIdTransport: Transport;
   readonly erasures: ErasureStore;
   readonly notifier: Pick<Notifier, "publishEvent">;
-  readonly retry: RetrySettings;
-  readonly budget: RetryBudget;
-  readonly limiter: RateLimiter;
-  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
   readonly now: () => number;
 }
 

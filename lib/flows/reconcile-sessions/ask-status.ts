@@ -1,8 +1,8 @@
 import type { ResultAsync } from "neverthrow";
-import { callEndpoint } from "../../markid/endpoint";
 import { statusEndpoint } from "../../markid/endpoints";
 import type { StatusResponse } from "../../markid/schemas/verification";
-import { executeWithPolicy, type AttemptInfo, type ExecutionFailure } from "../../resilience/execute";
+import type { AttemptInfo, ExecutionFailure } from "../../resilience/execute";
+import { callMarkId } from "../call-markid";
 import type { RateLimiter } from "../../resilience/rate-limiter";
 import type { RunScope } from "./types";
 
@@ -20,22 +20,14 @@ export function askStatus(
   onAttempt: (info: AttemptInfo) => void,
 ): ResultAsync<StatusResponse, ExecutionFailure> {
   const { deps, settings } = scope;
-  const timeoutMs = deps.config.MARKID_TIMEOUT_MS;
-  return executeWithPolicy(
-    (attempt) =>
-      callEndpoint(
-        deps.markIdTransport,
-        statusEndpoint,
-        { scanRef },
-        { timeoutMs: Math.max(1, Math.min(timeoutMs, attempt.timeBudgetMs)) },
-      ),
+  return callMarkId(
+    deps,
+    statusEndpoint,
+    { scanRef },
     {
-      ...deps.retry,
       remainingTimeMs: settings.remainingTimeMs,
       safetyMarginMs: settings.safetyMarginMs,
-      budget: deps.budget,
       limiter: firstSlotTaken(deps.limiter),
-      refreshCredentials: () => deps.refreshCredentials(),
       onAttempt,
       ...(settings.sleep === undefined ? {} : { sleep: settings.sleep }),
       ...(settings.random === undefined ? {} : { random: settings.random }),

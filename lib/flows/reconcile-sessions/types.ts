@@ -1,33 +1,24 @@
-import type { ResultAsync } from "neverthrow";
 import type { Alerter } from "../../aws/alerts";
 import type { OpenSessionStore } from "../../aws/open-sessions";
 import type { ResultsQueue } from "../../aws/results-queue";
 import type { Config } from "../../config";
-import type { MarkIdError } from "../../markid/errors";
-import type { Transport } from "../../markid/transport";
 import type { DeletionSummary } from "../delete-verifications/types";
 import type { RaisedAlert, StopReason } from "../run-stop";
 import type { AttemptInfo } from "../../resilience/execute";
 import type { RateLimiter } from "../../resilience/rate-limiter";
-import type { RetryBudget } from "../../resilience/retry-budget";
-import type { RetrySettings } from "../../resilience/retry-config";
+import type { MarkIdCallDependencies } from "../call-markid";
 
 /** What a reconciliation run needs; the runtime's reconcileSessionsDependencies provide it. */
-export interface ReconcileSessionsDependencies {
+export interface ReconcileSessionsDependencies extends MarkIdCallDependencies {
   readonly config: Pick<
     Config,
     "MARKID_TIMEOUT_MS" | "RECONCILE_AFTER_SECONDS" | "RECONCILE_MAX_PER_RUN" | "RECONCILE_GIVE_UP_SECONDS"
   >;
-  readonly markIdTransport: Transport;
   readonly openSessions: Pick<OpenSessionStore, "due" | "claimAsk" | "giveUp">;
   readonly resultsQueue: ResultsQueue;
   readonly alerter: Pick<Alerter, "raise">;
-  readonly retry: RetrySettings;
-  readonly budget: RetryBudget;
   /** The reconciler's own share of the account's rate (reconcilerRateLimiter). */
   readonly limiter: RateLimiter;
-  /** Re-reads the key pair after an UNAUTHORIZED reply; shared by concurrent callers. */
-  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
   readonly now: () => number;
 }
 

@@ -4,18 +4,14 @@ import type { Notifier } from "../../aws/notifier";
 import type { SessionStore } from "../../aws/session-store";
 import type { OpenSessionStore } from "../../aws/open-sessions";
 import type { Config } from "../../config";
-import type { MarkIdError } from "../../markid/errors";
-import type { Transport } from "../../markid/transport";
 import type { AlertType } from "../../messages";
 import type { AttemptInfo } from "../../resilience/execute";
 import type { PolicyAction } from "../../resilience/policy";
-import type { RateLimiter } from "../../resilience/rate-limiter";
-import type { RetryBudget } from "../../resilience/retry-budget";
-import type { RetrySettings } from "../../resilience/retry-config";
 import type { TokenLimitClearer } from "./token-limit";
+import type { MarkIdCallDependencies } from "../call-markid";
 
 /** What the flow needs; the runtime's Dependencies provide it. */
-export interface StartVerificationDependencies {
+export interface StartVerificationDependencies extends MarkIdCallDependencies {
   readonly config: Pick<
     Config,
     | "MARKID_BASE_URL"
@@ -24,17 +20,11 @@ export interface StartVerificationDependencies {
     | "RECONCILE_AFTER_SECONDS"
     | "RECONCILE_GIVE_UP_SECONDS"
   >;
-  readonly markIdTransport: Transport;
   readonly notifier: Pick<Notifier, "publishEvent">;
   readonly sessions: SessionStore;
   /** Where the reconciler finds the session if its final result never arrives (design.md §4.4). */
   readonly openSessions: Pick<OpenSessionStore, "track">;
   readonly alerter: Pick<Alerter, "raise" | "clear">;
-  readonly retry: RetrySettings;
-  readonly budget: RetryBudget;
-  readonly limiter: RateLimiter;
-  /** Re-reads the key pair after an UNAUTHORIZED reply; shared by concurrent callers. */
-  readonly refreshCredentials: () => ResultAsync<{ readonly changed: boolean }, MarkIdError>;
   readonly now: () => number;
 }
 
