@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
 import { PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import type { ScheduledEvent } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createCheckCredentialsHandler, handler } from "../../functions/check-credentials";
 import type { AlertMessage } from "../../lib/messages";
 import type { Dependencies } from "../../lib/runtime/dependencies";
-import { localAwsEnvironment } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
 import { jsonLines, useOutputCapture } from "../support/output-capture";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { STACK_SECRET, useHandlerEnvironment, useStack } from "../support/stack";
 
 /* The scheduled credential check handler over the simulator and the local AWS stack. */
 
@@ -20,19 +19,7 @@ const SCHEDULE = JSON.parse(
 ) as ScheduledEvent;
 const ROTATED = { apiKey: "rotated-api-key-6621", apiSecret: "rotated-api-secret-6621" };
 
-const savedEnv = { ...process.env };
-
-beforeAll(() => {
-  const { resources, simulator, aws } = stack();
-  Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
-    MARKID_BASE_URL: simulator.url,
-    STAGE: "functions-test",
-  });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+useHandlerEnvironment(stack, { STAGE: "functions-test" });
 
 afterEach(async () => {
   stack().aws.faults.clear();

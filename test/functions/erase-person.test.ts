@@ -1,14 +1,13 @@
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createErasePersonHandler } from "../../functions/erase-person";
 import { createHandler as createStartVerificationHandler } from "../../functions/start-verification";
 import { erasureIdOf } from "../../lib/flows/erase-person";
 import { DELETE_PATH } from "../../lib/markid/paths";
-import { localAwsEnvironment } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
 import { sqsRecord } from "../support/sqs-record";
-import { resetStack, useStack } from "../support/stack";
+import { resetStack, useHandlerEnvironment, useStack } from "../support/stack";
 
 /*
  * Right to erasure over the Mark ID simulator and the local AWS stack: sessions made the deployed
@@ -30,18 +29,7 @@ const person = () => {
 };
 const erasureIds: string[] = [];
 
-const savedEnv = { ...process.env };
-beforeAll(() => {
-  const { aws, resources, simulator } = stack();
-  Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
-    MARKID_BASE_URL: simulator.url,
-    STAGE: "functions-test",
-    MARKID_RATE_LIMIT_PER_HOUR: "3600000",
-  });
-});
-afterAll(() => {
-  process.env = savedEnv;
-});
+useHandlerEnvironment(stack, { STAGE: "functions-test", MARKID_RATE_LIMIT_PER_HOUR: "3600000" });
 afterEach(() => resetStack(stack()));
 
 /** Sessions of `clientId` made by start-verification; their scanRefs, in order. */

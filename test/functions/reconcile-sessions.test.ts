@@ -1,5 +1,5 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createReconcileSessionsHandler, handler } from "../../functions/reconcile-sessions";
 import { createHandler as createStartVerificationHandler } from "../../functions/start-verification";
 import { callEndpoint } from "../../lib/markid/endpoint";
@@ -7,12 +7,11 @@ import { tokenEndpoint } from "../../lib/markid/endpoints";
 import { DELETE_PATH, STATUS_PATH, TOKEN_PATH } from "../../lib/markid/paths";
 import { parseQueuedDelivery } from "../../lib/result-delivery";
 import type { DependencyOverrides } from "../../lib/runtime/dependencies";
-import { localAwsEnvironment } from "../../local/aws/index";
 import { lambdaContext } from "../support/lambda-context";
 import { jsonLines, useOutputCapture } from "../support/output-capture";
 import { publishQueuedResults } from "../support/results-queue";
 import { sqsRecord } from "../support/sqs-record";
-import { resetStack, useStack } from "../support/stack";
+import { resetStack, useHandlerEnvironment, useStack } from "../support/stack";
 
 /*
  * The scheduled reconciler over the Mark ID simulator and the local AWS stack (DynamoDB with the
@@ -48,20 +47,7 @@ const unique = (name: string) => `${name}-${process.pid}-${++sequence}`;
 /** A clientId no log line may carry. */
 const personOf = (requestId: string) => `person-${requestId}`;
 
-const savedEnv = { ...process.env };
-
-beforeAll(() => {
-  const { aws, resources, simulator } = stack();
-  Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
-    MARKID_BASE_URL: simulator.url,
-    STAGE: "functions-test",
-    MARKID_RATE_LIMIT_PER_HOUR: "3600000",
-  });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+useHandlerEnvironment(stack, { STAGE: "functions-test", MARKID_RATE_LIMIT_PER_HOUR: "3600000" });
 
 afterEach(() => resetStack(stack()));
 

@@ -6,12 +6,11 @@ import { handler } from "../../functions/verification-webhook";
 import { callEndpoint } from "../../lib/markid/endpoint";
 import { tokenEndpoint } from "../../lib/markid/endpoints";
 import type { VerificationCompletedEvent } from "../../lib/messages";
-import { localAwsEnvironment } from "../../local/aws/index";
 import { webhookEvent } from "../support/api-gateway-event";
 import { lambdaContext } from "../support/lambda-context";
 import { useOutputCapture } from "../support/output-capture";
 import { publishQueuedResults, redeliveringPublisher } from "../support/results-queue";
-import { STACK_SECRET, useStack } from "../support/stack";
+import { STACK_SECRET, useHandlerEnvironment, useStack } from "../support/stack";
 
 /*
  * End to end: the simulator creates a dummy verification and POSTs its signed result webhook to a
@@ -26,15 +25,11 @@ const stack = useStack();
 const logs = useOutputCapture();
 const CLIENT_ID = "e2e-client-Q7731";
 
+useHandlerEnvironment(stack, { STAGE: "e2e" });
+
 let gateway: Server;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  const { resources, simulator, aws } = stack();
-  Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
-    MARKID_BASE_URL: simulator.url,
-    STAGE: "e2e",
-  });
   gateway = createServer((request, response) => {
     void readBody(request)
       .then(async (body) => {
@@ -59,11 +54,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
   const { port } = gateway.address() as AddressInfo;
-  simulator.control.setWebhookUrl(`http://127.0.0.1:${port}/markid/webhook`);
+  stack().simulator.control.setWebhookUrl(`http://127.0.0.1:${port}/markid/webhook`);
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
   await new Promise<void>((resolve) => gateway.close(() => resolve()));
 });
 

@@ -10,6 +10,7 @@ import {
 } from "../../lib/runtime/dependencies";
 import {
   localAwsClientConfig,
+  localAwsEnvironment,
   provisionLocalResources,
   startLocalAws,
   type LocalAws,
@@ -124,4 +125,24 @@ export async function resetStack(s: Stack): Promise<void> {
   s.aws.sns.clear();
   s.simulator.control.clearRequests();
   s.aws.resetCalls();
+}
+
+/**
+ * The environment a deployed handler would have, for a file that builds handlers from
+ * process.env: the stack's resources, the local AWS endpoint and the simulator as Mark ID, plus
+ * `extra` (STAGE, a rate limit...). Set before the file's tests, the previous environment restored
+ * after them. Call after useStack.
+ */
+export function useHandlerEnvironment(stack: () => Stack, extra: Readonly<Record<string, string>>): void {
+  const saved = { ...process.env };
+  beforeAll(() => {
+    const { aws, resources, simulator } = stack();
+    Object.assign(process.env, resources.environment, localAwsEnvironment(aws.url, aws.region), {
+      MARKID_BASE_URL: simulator.url,
+      ...extra,
+    });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
 }
