@@ -38,7 +38,7 @@ import { PublishedFeed } from "./published-feed";
 import { startSchedule, type Schedule } from "./schedule";
 import { DEFAULT_SETTINGS, type LocalStackSettings } from "./settings";
 import { startSnsTap, type SnsTap } from "./sns-tap";
-import { startSqsPoller, type BatchReport, type SqsPoller } from "./sqs-poller";
+import { startSqsPoller, type BatchReport, type SqsPollerOptions } from "./sqs-poller";
 
 /**
  * The webhook signing key of the local stack: the documented local-only value the sample events
@@ -198,86 +198,85 @@ export async function startLocalStack(
     const webhookUrl = `${http.url}${WEBHOOK_PATH}`;
     simulator.control.setWebhookUrl(webhookUrl);
 
+    // Each event source mapping of serverless.yml: one poller on the stack's SQS endpoint, stopped with it.
+    const poll = (
+      source: Omit<SqsPollerOptions, "client" | "region" | "stage" | "receiveWaitSeconds" | "onError">,
+    ): void => {
+      const poller = startSqsPoller({
+        client: sqs,
+        region: settings.region,
+        stage: settings.stage,
+        receiveWaitSeconds: settings.receiveWaitSeconds,
+        onError: (problem) => say(`sqs    ${problem}`),
+        ...source,
+      });
+      closers.push(() => poller.stop());
+    };
+    // Only a batch that needs a look: a clean one shows as the events it published.
+    const sayUnlessClean = (
+      report: BatchReport,
+      visibilitySeconds: number,
+      maxReceiveCount: number,
+      fn: string,
+    ) => {
+      if (report.outcome !== "returned" || report.returned.length > 0)
+        say(describeBatch(report, visibilitySeconds, maxReceiveCount, fn));
+    };
+
     const batches: BatchReport[] = [];
-    const poller: SqsPoller = startSqsPoller({
-      client: sqs,
+    poll({
       queueUrl: resources.requestQueueUrl,
       queueArn: resources.requestQueueArn,
-      region: settings.region,
-      stage: settings.stage,
       fn: FUNCTIONS.startVerification,
       handler: handlers.startVerification,
       batchSize: settings.batchSize,
       batchingWindowMs: settings.batchingWindowMs,
       maxConcurrency: settings.maxConcurrency,
-      receiveWaitSeconds: settings.receiveWaitSeconds,
       onBatch: (report) => {
         batches.push(report);
         say(describeBatch(report, settings.visibilityTimeoutSeconds, settings.maxReceiveCount));
       },
-      onError: (problem) => say(`sqs    ${problem}`),
     });
-    closers.push(() => poller.stop());
 
     const resultBatches: BatchReport[] = [];
-    const resultsPoller: SqsPoller = startSqsPoller({
-      client: sqs,
+    poll({
       queueUrl: resources.resultsQueueUrl,
       queueArn: resources.resultsQueueArn,
-      region: settings.region,
-      stage: settings.stage,
       fn: FUNCTIONS.publishVerificationResult,
       handler: handlers.publishVerificationResult,
       batchSize: RESULTS_QUEUE_SOURCE.batchSize,
       batchingWindowMs: settings.resultsBatchingWindowMs,
       // serverless.yml caps nothing here (the publisher calls no Mark ID); two pollers keep up locally.
       maxConcurrency: LOCAL_RESULTS_POLLERS,
-      receiveWaitSeconds: settings.receiveWaitSeconds,
       onBatch: (report) => {
         resultBatches.push(report);
-        // Only what needs a look: a clean batch shows as the events it published.
-        if (report.outcome !== "returned" || report.returned.length > 0)
-          say(
-            describeBatch(
-              report,
-              settings.resultsVisibilityTimeoutSeconds,
-              RESULTS_QUEUE.maxReceiveCount,
-              FUNCTIONS.publishVerificationResult.name,
-            ),
-          );
+        sayUnlessClean(
+          report,
+          settings.resultsVisibilityTimeoutSeconds,
+          RESULTS_QUEUE.maxReceiveCount,
+          FUNCTIONS.publishVerificationResult.name,
+        );
       },
-      onError: (problem) => say(`sqs    ${problem}`),
     });
-    closers.push(() => resultsPoller.stop());
 
     const { erasuresQueueUrl, erasuresQueueArn } = resources;
     if (erasuresQueueUrl !== undefined && erasuresQueueArn !== undefined) {
-      const erasuresPoller: SqsPoller = startSqsPoller({
-        client: sqs,
+      poll({
         queueUrl: erasuresQueueUrl,
         queueArn: erasuresQueueArn,
-        region: settings.region,
-        stage: settings.stage,
         fn: FUNCTIONS.erasePerson,
         handler: handlers.erasePerson,
         batchSize: ERASURES_QUEUE_SOURCE.batchSize,
         batchingWindowMs: 0,
         maxConcurrency: 1,
-        receiveWaitSeconds: settings.receiveWaitSeconds,
-        onBatch: (report) => {
-          if (report.outcome !== "returned" || report.returned.length > 0)
-            say(
-              describeBatch(
-                report,
-                settings.erasuresVisibilityTimeoutSeconds,
-                ERASURES_QUEUE.maxReceiveCount,
-                FUNCTIONS.erasePerson.name,
-              ),
-            );
-        },
-        onError: (problem) => say(`sqs    ${problem}`),
+        onBatch: (report) =>
+          sayUnlessClean(
+            report,
+            settings.erasuresVisibilityTimeoutSeconds,
+            ERASURES_QUEUE.maxReceiveCount,
+            FUNCTIONS.erasePerson.name,
+          ),
       });
-      closers.push(() => erasuresPoller.stop());
     }
 
     const schedule: Schedule = startSchedule({
