@@ -197,6 +197,16 @@ async function step(
 
 // ---------------------------------------------------------------- helpers over the stack
 
+/** The verification.session-created event of `requestId`, once it is published. */
+function sessionCreated(demo: Demo, requestId: string): Promise<PublishedRecord> {
+  return waitEvent(
+    demo,
+    "verification.session-created",
+    (b) => b["requestId"] === requestId,
+    "verification.session-created",
+  );
+}
+
 function waitEvent(
   demo: Demo,
   type: string,
@@ -247,12 +257,7 @@ async function sessionAndResult(demo: Demo): Promise<string> {
     `  enqueue {"requestId":"${requestId}","dummyStatus":"APPROVED"}: Mark ID sends the result at once`,
   );
   await demo.stack.enqueue({ requestId, clientId: "demo-client-1", dummyStatus: "APPROVED" });
-  const session = await waitEvent(
-    demo,
-    "verification.session-created",
-    (b) => b["requestId"] === requestId,
-    "verification.session-created",
-  );
+  const session = await sessionCreated(demo, requestId);
   const scanRef = session.body["scanRef"];
   if (typeof scanRef !== "string" || typeof session.body["authToken"] !== "string")
     throw new Error("the session-created event has no scanRef or authToken");
@@ -282,12 +287,7 @@ async function duplicateRequest(demo: Demo): Promise<string> {
   const tokensBefore = tokensCreated(demo);
   demo.say(`  enqueue {"requestId":"${requestId}"} twice`);
   await demo.stack.enqueue(body);
-  await waitEvent(
-    demo,
-    "verification.session-created",
-    (b) => b["requestId"] === requestId,
-    "verification.session-created",
-  );
+  await sessionCreated(demo, requestId);
   const second = await demo.stack.enqueue(body);
   await until("the duplicate acknowledged", () => acknowledged(demo, second), demo.waitMs);
   await until(
@@ -334,12 +334,7 @@ async function rotatedCredentials(demo: Demo): Promise<string> {
   const requestsBefore = stack.simulator.control.requests().length;
   const requestId = demo.id("rotated");
   const messageId = await stack.enqueue({ requestId, clientId: "demo-client-3" });
-  await waitEvent(
-    demo,
-    "verification.session-created",
-    (b) => b["requestId"] === requestId,
-    "verification.session-created",
-  );
+  await sessionCreated(demo, requestId);
   await until("the request acknowledged", () => acknowledged(demo, messageId), demo.waitMs);
 
   if (givenBack(demo, messageId)) throw new Error("the request was given back once before it succeeded");
@@ -462,12 +457,7 @@ async function snsOutage(demo: Demo): Promise<string> {
   const requestId = demo.id("sns-outage");
   demo.say(`  enqueue {"requestId":"${requestId}","dummyStatus":"ACTIVE"}: a session awaiting its review`);
   await stack.enqueue({ requestId, clientId: "demo-client-6", dummyStatus: "ACTIVE" });
-  const session = await waitEvent(
-    demo,
-    "verification.session-created",
-    (b) => b["requestId"] === requestId,
-    "verification.session-created",
-  );
+  const session = await sessionCreated(demo, requestId);
   const scanRef = String(session.body["scanRef"]);
   const resultBatchesBefore = stack.resultBatches.length;
 
@@ -540,12 +530,7 @@ async function lostWebhook(demo: Demo): Promise<string> {
       "result's webhook (final: false) arrives; a manual review follows",
   );
   await stack.enqueue({ requestId, clientId: "demo-client-7", dummyStatus: "APPROVED", expiryTime: 1 });
-  const session = await waitEvent(
-    demo,
-    "verification.session-created",
-    (b) => b["requestId"] === requestId,
-    "verification.session-created",
-  );
+  const session = await sessionCreated(demo, requestId);
   const scanRef = String(session.body["scanRef"]);
   const expiresAtMs = Date.parse(String(session.body["expiresAt"]));
   await waitEvent(
