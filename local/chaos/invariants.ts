@@ -11,20 +11,16 @@ export interface Invariant {
 export function checkInvariants(report: ChaosReport): Invariant[] {
   const f = report.figures;
   const extraFirings = Object.values(f.alerts).reduce((sum, alert) => sum + alert.extraFirings, 0);
-  const zero = (name: string, value: number): Invariant => ({ name, value, ok: value === 0, rule: "= 0" });
+  const equals = (name: string, value: number, expected: number, note?: string): Invariant => ({
+    name,
+    value,
+    ok: value === expected,
+    rule: `= ${expected}${note === undefined ? "" : ` (${note})`}`,
+  });
+  const zero = (name: string, value: number): Invariant => equals(name, value, 0);
   return [
-    {
-      name: "run finished (queue drained)",
-      value: report.finished ? 1 : 0,
-      ok: report.finished,
-      rule: "= 1",
-    },
-    {
-      name: "reconciliation finished (nothing due)",
-      value: report.reconciliation.finished ? 1 : 0,
-      ok: report.reconciliation.finished,
-      rule: "= 1",
-    },
+    equals("run finished (queue drained)", report.finished ? 1 : 0, 1),
+    equals("reconciliation finished (nothing due)", report.reconciliation.finished ? 1 : 0, 1),
     zero("lost requests", f.outcomes.lost),
     zero("unfinished requests", f.outcomes.unfinished),
     zero("duplicate tokens per requestId not explained by an unknown outcome", f.duplicates.unexplained),
@@ -55,12 +51,12 @@ export function checkInvariants(report: ChaosReport): Invariant[] {
     // Erasure (design.md §4.6): every request finished, and nothing of the person comes back.
     zero("erasure requests without a complete verification.erased", f.erasures.notCompleted),
     zero("erasure requests whose session was not erased", f.erasures.sessionsNotErased),
-    {
-      name: "erased people's requests sent again and refused (verification.failed erased)",
-      value: f.erasures.requestsRefused,
-      ok: f.erasures.requestsRefused === f.erasures.requestsResent,
-      rule: `= ${f.erasures.requestsResent} (sent again)`,
-    },
+    equals(
+      "erased people's requests sent again and refused (verification.failed erased)",
+      f.erasures.requestsRefused,
+      f.erasures.requestsResent,
+      "sent again",
+    ),
     // A result numbered before the erasure may be published just after it (its lastSequence says
     // so); anything else about the person after it may not.
     zero(
@@ -70,12 +66,7 @@ export function checkInvariants(report: ChaosReport): Invariant[] {
     zero("status calls about an erased session after its erasure", f.erasures.statusCallsAfterErasure),
     zero("state-table items still holding an erased person", f.erasures.leftInTable),
     zero("erased verifications still held at Mark ID", f.erasures.stillAtMarkId),
-    {
-      name: "resent webhooks answered 200",
-      value: f.webhooks.resendsAccepted,
-      ok: f.webhooks.resendsAccepted === f.webhooks.resendsSent,
-      rule: `= ${f.webhooks.resendsSent} (resent)`,
-    },
+    equals("resent webhooks answered 200", f.webhooks.resendsAccepted, f.webhooks.resendsSent, "resent"),
     {
       name: "share of the token calls Mark ID received that failed",
       value: Math.round(f.markId.failedShare * 1000) / 1000,
