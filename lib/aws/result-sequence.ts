@@ -1,6 +1,7 @@
 import type { ResultAsync } from "neverthrow";
 import type { AwsError } from "./aws-error";
 import {
+  CLIENT_SESSIONS_ATTRIBUTE,
   DUE_DELETIONS_SHARD,
   SHARD_NAMES,
   stateKey,
@@ -56,6 +57,12 @@ interface NextOptions {
    * this long after now. 0 or absent: never.
    */
   readonly deleteAfterSeconds?: number;
+  /**
+   * The person the result names. Kept on an item that has none yet, so the right to erasure finds
+   * the session by clientId even when start-verification never recorded it (a token whose reply
+   * was lost: Mark ID made the session, and its results come all the same).
+   */
+  readonly clientId?: string;
 }
 
 /**
@@ -77,7 +84,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
   const pk = (scanRef: string) => stateKey("scan", scanRef);
 
   return {
-    next(scanRef, { retentionSeconds, final, deleteAfterSeconds = 0 }) {
+    next(scanRef, { retentionSeconds, final, deleteAfterSeconds = 0, clientId = "" }) {
       const at = now();
       const nowSeconds = toEpochSeconds(at);
       const deleting = final && deleteAfterSeconds > 0;
@@ -86,7 +93,9 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
       const keepSeconds = deleting
         ? Math.max(retentionSeconds, deleteAfterSeconds + DELETION_WINDOW_SECONDS)
         : retentionSeconds;
-      const keep = "ADD #sequence :one SET expiresAt = :expiresAt";
+      // An index key may not be empty: a result without a clientId leaves the item as it is.
+      const naming = clientId === "" ? "" : ", #client = if_not_exists(#client, :client)";
+      const keep = `ADD #sequence :one SET expiresAt = :expiresAt${naming}`;
       // A result that is not final means a manual review is to follow: the reconciler must not
       // take the automatic status the status endpoint then shows for the final one (open-sessions.ts).
       const update = !final
@@ -99,9 +108,14 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
         Key: { pk: pk(scanRef) },
         UpdateExpression: update,
         ConditionExpression: "attribute_not_exists(erasedAt)",
-        ExpressionAttributeNames: { "#sequence": "sequence", ...(final ? SHARD_NAMES : {}) },
+        ExpressionAttributeNames: {
+          "#sequence": "sequence",
+          ...(final ? SHARD_NAMES : {}),
+          ...(clientId === "" ? {} : { "#client": CLIENT_SESSIONS_ATTRIBUTE }),
+        },
         ExpressionAttributeValues: {
           ":one": 1,
+          ...(clientId === "" ? {} : { ":client": clientId }),
           ":expiresAt": nowSeconds + keepSeconds,
           ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
           ...(deleting
