@@ -66,6 +66,8 @@ export interface ErasureFigures {
    * erasure, other than the results in flight at it (below).
    */
   readonly eventsAfterErasure: number;
+  /** …by event type, and whether its scanRef was a session the run saw created, so a finding says what it was. */
+  readonly eventsAfterErasureByKind: Readonly<Record<string, number>>;
   /** Results numbered before the erasure (no higher than its `lastSequence`) but published after it. */
   readonly resultsInFlightAtErasure: number;
   readonly statusCallsAfterErasure: number;
@@ -128,6 +130,12 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
       .map((event) => text(event.body["scanRef"])),
   );
   let eventsAfterErasure = 0;
+  const eventsAfterErasureByKind: Record<string, number> = {};
+  const createdScanRefs = new Set(
+    o.events
+      .filter((event) => event.body["type"] === "verification.session-created")
+      .map((event) => text(event.body["scanRef"])),
+  );
   let resultsInFlight = 0;
   for (const event of o.events) {
     if (event.body["type"] === "verification.erased") continue;
@@ -142,7 +150,12 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
       typeof sequence === "number" &&
       sequence <= erasure.lastSequence;
     if (inFlight) resultsInFlight += 1;
-    else eventsAfterErasure += 1;
+    else {
+      eventsAfterErasure += 1;
+      const scanRef = text(event.body["scanRef"]);
+      const kind = `${text(event.body["type"]) ?? "?"}${scanRef === undefined || createdScanRefs.has(scanRef) ? "" : " (a session never announced)"}`;
+      eventsAfterErasureByKind[kind] = (eventsAfterErasureByKind[kind] ?? 0) + 1;
+    }
   }
   const statusCallsAfterErasure = o.statusCalls.filter((call) => {
     const erasure = erased.get(text(parseObject(call.body)?.["scanRef"]) ?? "");
@@ -167,6 +180,7 @@ export function computeErasureFigures(o: ErasureObservations): ErasureFigures {
     ).size,
     resultsNotPublished: o.logLines.filter((line) => line["message"] === UNPUBLISHED_LINE).length,
     eventsAfterErasure,
+    eventsAfterErasureByKind,
     resultsInFlightAtErasure: resultsInFlight,
     statusCallsAfterErasure,
     leftInTable: leftInTable(o.tableItems, erasedSent),

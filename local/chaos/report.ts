@@ -110,6 +110,12 @@ export function figureRows(report: ChaosReport): Row[] {
         `${f.erasures.resultsInFlightAtErasure} / ${f.erasures.eventsAfterErasure} / ${f.erasures.statusCallsAfterErasure}`,
     ],
     [
+      "…other events after erasure, by kind",
+      Object.keys(f.erasures.eventsAfterErasureByKind).length === 0
+        ? "none"
+        : list(f.erasures.eventsAfterErasureByKind),
+    ],
+    [
       "erased people left: table items / verifications at Mark ID",
       `${f.erasures.leftInTable} / ${f.erasures.stillAtMarkId}`,
     ],

@@ -339,6 +339,7 @@ describe("erasure figures", () => {
       erasedBeforeFinalEvent: 1,
       resultsNotPublished: 1,
       eventsAfterErasure: 1,
+      eventsAfterErasureByKind: { "verification.completed": 1 },
       resultsInFlightAtErasure: 1,
       statusCallsAfterErasure: 1,
       // r2's session# item still holds the session; r3 was never erased, so its clientId is no finding.
