@@ -1,7 +1,6 @@
 import type { ResultAsync } from "neverthrow";
 import type { AwsError } from "./aws-error";
 import {
-  CLIENT_SESSIONS_ATTRIBUTE,
   DUE_DELETIONS_SHARD,
   SHARD_NAMES,
   stateKey,
@@ -57,12 +56,6 @@ interface NextOptions {
    * this long after now. 0 or absent: never.
    */
   readonly deleteAfterSeconds?: number;
-  /**
-   * The person the result names. Kept on an item that has none yet, so the right to erasure finds
-   * the session by clientId even when start-verification never recorded it (a token whose reply
-   * was lost: Mark ID made the session, and its results come all the same).
-   */
-  readonly clientId?: string;
 }
 
 /**
@@ -84,7 +77,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
   const pk = (scanRef: string) => stateKey("scan", scanRef);
 
   return {
-    next(scanRef, { retentionSeconds, final, deleteAfterSeconds = 0, clientId = "" }) {
+    next(scanRef, { retentionSeconds, final, deleteAfterSeconds = 0 }) {
       const at = now();
       const nowSeconds = toEpochSeconds(at);
       const deleting = final && deleteAfterSeconds > 0;
@@ -93,9 +86,7 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
       const keepSeconds = deleting
         ? Math.max(retentionSeconds, deleteAfterSeconds + DELETION_WINDOW_SECONDS)
         : retentionSeconds;
-      // An index key may not be empty: a result without a clientId leaves the item as it is.
-      const naming = clientId === "" ? "" : ", #client = if_not_exists(#client, :client)";
-      const keep = `ADD #sequence :one SET expiresAt = :expiresAt${naming}`;
+      const keep = "ADD #sequence :one SET expiresAt = :expiresAt";
       // A result that is not final means a manual review is to follow: the reconciler must not
       // take the automatic status the status endpoint then shows for the final one (open-sessions.ts).
       const update = !final
@@ -108,14 +99,9 @@ export function createResultSequence(options: ResultSequenceOptions): ResultSequ
         Key: { pk: pk(scanRef) },
         UpdateExpression: update,
         ConditionExpression: "attribute_not_exists(erasedAt)",
-        ExpressionAttributeNames: {
-          "#sequence": "sequence",
-          ...(final ? SHARD_NAMES : {}),
-          ...(clientId === "" ? {} : { "#client": CLIENT_SESSIONS_ATTRIBUTE }),
-        },
+        ExpressionAttributeNames: { "#sequence": "sequence", ...(final ? SHARD_NAMES : {}) },
         ExpressionAttributeValues: {
           ":one": 1,
-          ...(clientId === "" ? {} : { ":client": clientId }),
           ":expiresAt": nowSeconds + keepSeconds,
           ...(final ? { ":finalAt": new Date(at).toISOString() } : { ":pending": true }),
           ...(deleting

@@ -52,28 +52,6 @@ describe("erasure store", () => {
     expect((await store.scanRefsOf("client-c"))._unsafeUnwrap()).toEqual([]);
   });
 
-  it("finds a session start-verification never recorded once a result named its person; a recorded one keeps its clientId", async () => {
-    const table = await dynamo().newTable();
-    await session(table, 1, "client-a");
-    const sequence = createResultSequence({ table, now: () => T0 });
-    // A token whose reply was lost: Mark ID made the session, and its result names the person.
-    (
-      await sequence.next("scan-unrecorded", { retentionSeconds: 86_400, final: false, clientId: "client-a" })
-    )._unsafeUnwrap();
-    (
-      await sequence.next("scan-1", { retentionSeconds: 86_400, final: false, clientId: "client-z" })
-    )._unsafeUnwrap();
-    (await sequence.next("scan-anonymous", { retentionSeconds: 86_400, final: false }))._unsafeUnwrap();
-
-    const store = createErasureStore({ table });
-    expect((await store.scanRefsOf("client-a"))._unsafeUnwrap()).toEqual(["scan-1", "scan-unrecorded"]);
-    expect((await store.scanRefsOf("client-z"))._unsafeUnwrap()).toEqual([]);
-    expect((await store.sessionOf("scan-unrecorded"))._unsafeUnwrap()).toMatchObject({
-      requestId: "",
-      clientId: "client-a",
-    });
-  });
-
   it("reads a session by scanRef; undefined when the table holds none", async () => {
     const table = await dynamo().newTable();
     await session(table, 1, "client-a");

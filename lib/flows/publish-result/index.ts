@@ -89,7 +89,6 @@ function publishResult(
         .next(event.scanRef, {
           retentionSeconds: settings.retentionSeconds,
           final: event.final,
-          clientId: event.clientId,
           ...(settings.deleteAfterSeconds === undefined
             ? {}
             : { deleteAfterSeconds: settings.deleteAfterSeconds }),
