@@ -19,6 +19,7 @@ import { fromAwsPromise, isConditionalCheckFailed, type AwsError } from "./aws-e
  *                         when retention at Mark ID is on, its place in the deletion queue
  *                         (result-sequence.ts, open-sessions.ts, due-deletions.ts)
  *   erasure#<messageId>   the sessions one erasure request has erased (erasures.ts)
+ *   erased-client#<hash>  a person erased by clientId, as a hash (erased-clients.ts)
  * Every write is a single-item conditional write: no transactions, which the local DynamoDB
  * (dynalite) does not implement and which the state does not need.
  *
@@ -39,7 +40,7 @@ const STATE_TABLE_PARTITION_KEY = "pk";
 /** DynamoDB TTL attribute, epoch seconds. DynamoDB deletes late (up to days): readers check it too. */
 const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
-export type StateItemKind = "session" | "delivery" | "alert" | "scan" | "erasure";
+export type StateItemKind = "session" | "delivery" | "alert" | "scan" | "erasure" | "erased-client";
 
 const OPEN_SESSIONS_INDEX = "open-sessions";
 /** The index's partition key and its one value, present only while a session is open. */

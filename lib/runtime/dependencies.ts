@@ -18,6 +18,7 @@ import { sqsClient } from "../aws/sqs-client";
 import { createResultSequence, type ResultSequence } from "../aws/result-sequence";
 import { createOpenSessionStore, type OpenSessionStore } from "../aws/open-sessions";
 import { createDueDeletionStore, type DueDeletionStore } from "../aws/due-deletions";
+import { createErasedClients, type ErasedClients } from "../aws/erased-clients";
 import { createErasureStore, type ErasureStore } from "../aws/erasures";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { loadConfig, requireResultsQueueUrl, type Config } from "../config";
@@ -57,6 +58,7 @@ export interface Dependencies {
   readonly openSessions: OpenSessionStore;
   readonly dueDeletions: DueDeletionStore;
   readonly erasures: ErasureStore;
+  readonly erasedClients: ErasedClients;
   readonly retry: RetrySettings;
   readonly budget: RetryBudget;
   readonly limiter: RateLimiter;
@@ -166,6 +168,7 @@ export function createDependencies(config: Config, overrides: DependencyOverride
     openSessions: createOpenSessionStore({ table }),
     dueDeletions: createDueDeletionStore({ table }),
     erasures: createErasureStore({ table }),
+    erasedClients: createErasedClients({ table }),
   };
 }
 
@@ -203,6 +206,7 @@ export function publishVerificationResultDependencies() {
     notifier: notifierOf(parts),
     deliveries: createDeliveryStore({ table, now: parts.now }),
     sequence: createResultSequence({ table, now: parts.now }),
+    erasedClients: createErasedClients({ table }),
   };
 }
 
@@ -236,10 +240,12 @@ export function reconcileSessionsDependencies() {
 
 export function erasePersonDependencies() {
   const parts = base(loadConfig(), {});
+  const table = tableOf(parts);
   return {
     ...parts,
     ...markIdCalls(parts, {}),
-    erasures: createErasureStore({ table: tableOf(parts) }),
+    erasures: createErasureStore({ table }),
+    erasedClients: createErasedClients({ table }),
     // verification.erased.
     notifier: notifierOf(parts),
   };

@@ -75,6 +75,22 @@ describe("a session whose person was erased", () => {
   });
 });
 
+describe("a session this deployment never recorded", () => {
+  it("has its results dropped once its person was erased by clientId; another person's still published", async () => {
+    const deps = stack().newContainer();
+    // A token whose reply was lost: Mark ID made the session, the table never heard of it.
+    const ofErased = result({ clientId: "client-erased-unrecorded" });
+    const ofOther = result({ clientId: "client-still-here" });
+    (await deps.erasedClients.mark("client-erased-unrecorded", Date.now()))._unsafeUnwrap();
+
+    const outcomes = [await publish(ofErased, deps), await publish(ofOther, deps)];
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["erased", "published"]);
+    expect(eventsFor(ofErased.scanRef)).toEqual([]);
+    expect(eventsFor(ofOther.scanRef)).toHaveLength(1);
+  });
+});
+
 describe("exactly one event per (scanRef, final, overall)", () => {
   it("publishes the automatic result, the final one and a later re-review, each once, numbered in order", async () => {
     const scanRef = `scan-${randomUUID()}`;

@@ -148,6 +148,10 @@ describe("erase-person", () => {
     });
     expectTombstone(await item(`session#${third!.requestId}`));
     expect((await stack().newContainer().erasures.scanRefsOf(clientId))._unsafeUnwrap()).toEqual([]);
+    // Marked, so a result of a session the table never knew is not published for them either.
+    const erasedClients = stack().newContainer().erasedClients;
+    expect((await erasedClients.has(clientId, Date.now()))._unsafeUnwrap()).toBe(true);
+    expect((await erasedClients.has(other, Date.now()))._unsafeUnwrap()).toBe(false);
 
     // The other person is untouched.
     expect(await item(`session#${otherSession!.requestId}`)).toHaveProperty("session");

@@ -47,9 +47,12 @@ export async function erasePerson(
     });
   }
   const erasureId = erasureIdOf(target);
+  // First the mark that keeps the results of sessions the table never knew from being published.
+  const marked =
+    "clientId" in target ? deps.erasedClients.mark(target.clientId, deps.now()) : okAsync(undefined);
   // What an earlier delivery erased: an erasure by clientId no longer finds those sessions.
-  return deps.erasures
-    .erasedBy(options.messageId)
+  return marked
+    .andThen(() => deps.erasures.erasedBy(options.messageId))
     .andThen((earlier) =>
       sessionsOf(target, deps)
         .andThen((sessions) => eraseAll(sessions, earlier, deps, options))

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
+import { clientErasureId } from "../../aws/erased-clients";
 import { lazily } from "../../lazily";
 
 /* The erasure request's body: `{ "erase": { "clientId": ... } }` or `{ "erase": { "scanRef": ... } }`. */
@@ -18,8 +19,8 @@ export type ErasureTarget = { readonly clientId: string } | { readonly scanRef: 
 
 /** Never the clientId: a hash the sender can compute from what it sent. */
 export function erasureIdOf(target: ErasureTarget): string {
-  const named = "clientId" in target ? `clientId:${target.clientId}` : `scanRef:${target.scanRef}`;
-  return createHash("sha256").update(named).digest("hex");
+  if ("clientId" in target) return clientErasureId(target.clientId);
+  return createHash("sha256").update(`scanRef:${target.scanRef}`).digest("hex");
 }
 
 /** The request's target, or the paths of its invalid fields (never their values). */

@@ -1,3 +1,4 @@
+import type { ErasedClients } from "../../aws/erased-clients";
 import type { ErasureStore } from "../../aws/erasures";
 import type { Notifier } from "../../aws/notifier";
 import type { Config } from "../../config";
@@ -8,6 +9,7 @@ import type { MarkIdCallDependencies } from "../call-markid";
 export interface ErasePersonDependencies extends MarkIdCallDependencies {
   readonly config: Pick<Config, "MARKID_TIMEOUT_MS">;
   readonly erasures: ErasureStore;
+  readonly erasedClients: Pick<ErasedClients, "mark">;
   readonly notifier: Pick<Notifier, "publishEvent">;
   readonly now: () => number;
 }

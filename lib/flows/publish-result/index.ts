@@ -79,6 +79,26 @@ function publishResult(
       .orElse(() => okAsync(undefined))
       .andThen(() => errAsync<never, PublishOutcome>(outcome));
 
+  const publishDrawn = (drawn: { readonly sequence: number; readonly requestId: string | undefined }) => {
+    const published = {
+      ...event,
+      // A webhook's result learns its requestId here; a reconciled one brought it along.
+      ...(event.requestId === undefined && drawn.requestId !== undefined
+        ? { requestId: drawn.requestId }
+        : {}),
+      sequence: drawn.sequence,
+    };
+    return deps.notifier
+      .publishEvent(published)
+      .orElse((error) => releasing(givenBack("publish-failed")(error)))
+      .andThen(() => afterPublish(key, deps, settings))
+      .map((warnings): PublishOutcome => ({
+        kind: "published",
+        result: { ...delivery, source: event.source, sequence: drawn.sequence },
+        warnings,
+      }));
+  };
+
   return deps.deliveries
     .claim(key)
     .mapErr(givenBack("claim-failed"))
@@ -96,23 +116,16 @@ function publishResult(
         .orElse((error) => releasing(givenBack("sequence-failed")(error)))
         .andThen((drawn) => {
           if (drawn.erased) return notPublishedErased(key, delivery, event, deps);
-          const published = {
-            ...event,
-            // A webhook's result learns its requestId here; a reconciled one brought it along.
-            ...(event.requestId === undefined && drawn.requestId !== undefined
-              ? { requestId: drawn.requestId }
-              : {}),
-            sequence: drawn.sequence,
-          };
-          return deps.notifier
-            .publishEvent(published)
-            .orElse((error) => releasing(givenBack("publish-failed")(error)))
-            .andThen(() => afterPublish(key, deps, settings))
-            .map((warnings): PublishOutcome => ({
-              kind: "published",
-              result: { ...delivery, source: event.source, sequence: drawn.sequence },
-              warnings,
-            }));
+          // A session this deployment never recorded (no requestId on its item) may belong to a
+          // person erased by clientId, whom the erasure could not reach through the table.
+          if (drawn.requestId === undefined && event.clientId !== "")
+            return deps.erasedClients
+              .has(event.clientId, deps.now())
+              .orElse((error) => releasing(givenBack("sequence-failed")(error)))
+              .andThen((erased) =>
+                erased ? notPublishedErased(key, delivery, event, deps) : publishDrawn(drawn),
+              );
+          return publishDrawn(drawn);
         });
     });
 }

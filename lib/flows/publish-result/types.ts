@@ -1,5 +1,6 @@
 import type { AwsError } from "../../aws/aws-error";
 import type { DeliveryIdentity, DeliveryStore } from "../../aws/delivery-store";
+import type { ErasedClients } from "../../aws/erased-clients";
 import type { Notifier } from "../../aws/notifier";
 import type { ResultSequence } from "../../aws/result-sequence";
 import type { ResultSource } from "../../messages";
@@ -8,6 +9,9 @@ import type { MalformedDelivery } from "../../result-delivery";
 export interface PublishResultDependencies {
   readonly deliveries: DeliveryStore;
   readonly sequence: ResultSequence;
+  /** People erased by clientId: a result of a session the table never knew is dropped for them. */
+  readonly erasedClients: Pick<ErasedClients, "has">;
+  readonly now: () => number;
   readonly notifier: Pick<Notifier, "publishEvent">;
 }
 
